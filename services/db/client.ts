@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../../generated/prisma/client';
+import type { DatabaseTarget } from '../config';
+import { lockDataDirectory, type DirectoryLock } from './lock';
+
+export { PrismaClient };
+export type { Prisma } from '../../generated/prisma/client';
+
+/**
+ * Raw SQL access beside Prisma: the migration runner needs multi-statement scripts and
+ * transactions around them, which Prisma's prepared statements cannot run.
+ */
+export interface RawSql {
+  /** Runs a script (several statements) outside any explicit transaction. */
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `fn` inside BEGIN/COMMIT on one connection; ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: Pick<RawSql, 'exec' | 'query'>) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  raw: RawSql;
+  engine: 'pglite' | 'postgres';
+  /** Human description with no secrets, for logs and /healthz. */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** The embedded database keeps PostgreSQL's files in `<dataDir>/pgdata` beside the lock file. */
+export function pgliteDataPath(dataDir: string): string {
+  return path.join(dataDir, 'pgdata');
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'pglite' ? openEmbedded(target.dataDir) : openPostgres(target.url);
+}
+
+async function openEmbedded(dataDir: string | null): Promise<Database> {
+  let lock: DirectoryLock | undefined;
+  if (dataDir) lock = lockDataDirectory(dataDir);
+  try {
+    const pglite = dataDir ? new PGlite(pgliteDataPath(dataDir)) : new PGlite();
+    return await openPGliteInstance(pglite, dataDir, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Wraps an already created PGlite (tests load one from a dump). */
+export async function openPGliteInstance(pglite: PGlite, dataDir: string | null, lock?: DirectoryLock): Promise<Database & { pglite: PGlite }> {
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const raw: RawSql = {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    // PGlite has one connection: its transaction() serialises with every other query.
+    transaction: (fn) =>
+      pglite.transaction((tx) =>
+        fn({
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+          query: async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows,
+        }),
+      ),
+  };
+  let closed = false;
+  return {
+    pglite,
+    prisma,
+    raw,
+    engine: 'pglite',
+    label: dataDir ? `embedded PostgreSQL (PGlite) at ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      // $disconnect does not close PGlite; without this the process waits ~10 s at exit.
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+/** Hides the password in a connection string for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgresql://(unparseable)';
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const raw: RawSql = {
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  let closed = false;
+  return {
+    prisma,
+    raw,
+    engine: 'postgres',
+    label: `PostgreSQL at ${redactUrl(url)}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
