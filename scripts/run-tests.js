@@ -13,7 +13,8 @@ const jestBin = require.resolve('jest/bin/jest.js', { paths: [root] });
 const run = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: process.env,
+  // PGlite loads its WebAssembly through dynamic import(), which Jest's VM only allows with this flag.
+  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() },
 });
 
 let passed = 0;
