@@ -9,7 +9,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const resultsFile = path.join(os.tmpdir(), `aftercare-jest-${process.pid}.json`);
-const jestBin = require.resolve('jest/bin/jest.js', { paths: [root] });
+// jest's exports map hides bin/: find it beside the package's main file.
+const jestBin = path.join(path.dirname(require.resolve('jest', { paths: [root] })), '..', 'bin', 'jest.js');
 const run = spawnSync(process.execPath, [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',

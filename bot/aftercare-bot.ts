@@ -1,0 +1,211 @@
+import {
+  ActivityTypes,
+  ConversationState,
+  TeamsActivityHandler,
+  TurnContext,
+  UserState,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type StatePropertyAccessor,
+  type Storage,
+} from 'botbuilder';
+import type { PrismaClient } from '../services/db/client';
+import { touchIdentity } from '../services/customers';
+import { setTurnServices, type ShopInfo, type TurnServices } from '../dialogs/context';
+import { detectLocale, t, type Locale } from '../dialogs/i18n';
+import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
+import { decidedCard } from '../dialogs/ui';
+import { StateConflictError } from './prisma-storage';
+import type { Logger } from './logger';
+import { startHandoff, relayCustomerMessage, activeHandoff } from '../services/handoff';
+
+export const MAX_TEXT_LENGTH = 4000;
+
+export interface AftercareBotOptions {
+  prisma: PrismaClient;
+  storage: Storage;
+  shop: ShopInfo;
+  logger: Logger;
+  now?: () => Date;
+  /** Sends a proactive message to an identity (the channel registry implements it). */
+  notify?: (identityId: string, text: string) => Promise<void>;
+}
+
+interface CardSubmit {
+  choice?: unknown;
+  title?: unknown;
+  prompt?: unknown;
+}
+
+/**
+ * The one bot every channel runs: Teams through CloudAdapter, WeChat and the console
+ * through their own adapters. It de-duplicates redelivered activities, records who wrote
+ * (for proactive messages after a restart), turns card submissions into text, and runs
+ * the dialogs.
+ */
+export class AftercareBot extends TeamsActivityHandler {
+  readonly conversationState: ConversationState;
+  readonly userState: UserState;
+  private readonly dialogState: StatePropertyAccessor;
+  private readonly mainDialog = new MainDialog();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: AftercareBotOptions) {
+    super();
+    this.now = options.now ?? (() => new Date());
+    this.conversationState = new ConversationState(options.storage);
+    this.userState = new UserState(options.storage);
+    this.dialogState = this.conversationState.createProperty('dialogState');
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const locale = detectLocale(context.activity.locale?.startsWith('en') ? 'hello there' : undefined, 'zh');
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id !== context.activity.recipient?.id) {
+          await context.sendActivity(t(locale, 'welcome', { shop: locale === 'zh' ? this.options.shop.name : this.options.shop.nameEn ?? this.options.shop.name }));
+        }
+      }
+      await next();
+    });
+  }
+
+  /** Every turn: de-duplicate, run, save state; retry when another process raced us. */
+  override async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const effectful = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
+    if (effectful && activity.id) {
+      const fresh = await this.claimActivity(activity.channelId, activity.id);
+      if (!fresh) {
+        this.options.logger.info('duplicate activity ignored', { channel: activity.channelId, activityId: activity.id });
+        if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
+        return;
+      }
+    }
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await super.run(context);
+          await this.conversationState.saveChanges(context);
+          await this.userState.saveChanges(context);
+          return;
+        } catch (error) {
+          if (!(error instanceof StateConflictError) || attempt >= 3) throw error;
+          this.options.logger.warn('state conflict, retrying turn', { attempt });
+          await this.conversationState.load(context, true);
+          await this.userState.load(context, true);
+        }
+      }
+    } catch (error) {
+      // Let a redelivery of this activity try again.
+      if (effectful && activity.id) await this.releaseActivity(activity.channelId, activity.id).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async claimActivity(channel: string, activityId: string): Promise<boolean> {
+    try {
+      await this.options.prisma.processedActivity.create({ data: { channel, activityId } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false;
+      throw error;
+    }
+  }
+
+  private async releaseActivity(channel: string, activityId: string): Promise<void> {
+    await this.options.prisma.processedActivity.deleteMany({ where: { channel, activityId } });
+  }
+
+  /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const data = (invokeValue?.action?.data ?? {}) as CardSubmit;
+    context.activity.value = data;
+    context.activity.text = '';
+    const locale = await this.handleMessage(context);
+    const card = decidedCard(String(data.prompt ?? ''), String(data.title ?? data.choice ?? ''), locale);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content };
+  }
+
+  /** Returns the locale the turn was answered in. */
+  private async handleMessage(context: TurnContext): Promise<Locale> {
+    const { activity } = context;
+    const now = this.now();
+    const submit = (activity.value && typeof activity.value === 'object' ? activity.value : null) as CardSubmit | null;
+    const fromCard = !activity.text?.trim() && submit && typeof submit.choice === 'string';
+    if (fromCard) activity.text = String(submit!.choice);
+    const text = activity.text ?? '';
+
+    const identity = await touchIdentity(this.options.prisma, {
+      channel: activity.channelId,
+      externalId: activity.from.id,
+      displayName: activity.from.name,
+      conversationReference: TurnContext.getConversationReference(activity),
+      now,
+    });
+    const stored = (identity.customer?.locale as Locale | undefined) ?? (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
+    const locale = detectLocale(fromCard ? undefined : text, stored);
+
+    // A card decides once: replace it with its outcome, ignore a second press.
+    if (fromCard && activity.replyToId) {
+      const first = await this.claimActivity(`card:${activity.channelId}`, activity.replyToId);
+      if (!first) {
+        await context.sendActivity(t(locale, 'alreadyDecided'));
+        return locale;
+      }
+      await context
+        .updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [decidedCard(String(submit!.prompt ?? ''), String(submit!.title ?? submit!.choice), locale)] })
+        .catch((error: unknown) => this.options.logger.warn('could not replace decided card', { error: String(error) }));
+    }
+
+    if (!text.trim()) {
+      if (!fromCard) await context.sendActivity(t(locale, 'nonText'));
+      return locale;
+    }
+    if (text.length > MAX_TEXT_LENGTH) {
+      await context.sendActivity(t(locale, 'tooLong', { max: MAX_TEXT_LENGTH }));
+      return locale;
+    }
+    if (identity.customer && identity.customer.locale !== locale && /\p{L}{2,}/u.test(text)) {
+      await this.options.prisma.customer.update({ where: { id: identity.customer.id }, data: { locale } });
+    }
+
+    const services: TurnServices = {
+      prisma: this.options.prisma,
+      shop: this.options.shop,
+      now: this.now,
+      identityId: identity.id,
+      customer: identity.customer ? { id: identity.customer.id, name: identity.customer.name, locale: identity.customer.locale } : null,
+      locale,
+      log: (message, data) => this.options.logger.info(message, data),
+    };
+    setTurnServices(context, services);
+
+    const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
+    const handoff = await activeHandoff(this.options.prisma, conversationKey);
+    if (handoff) {
+      const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
+      if (relayed === 'relayed') return locale;
+      // Nobody answered in time: the task stays with the advisors and the bot takes over again.
+      await context.sendActivity(t(locale, 'handoff.callback', { when: locale === 'zh' ? '下一个工作日结束' : 'the end of the next working day' }));
+    }
+
+    const outcome: MainOutcome | undefined = await this.mainDialog.run(context, this.dialogState);
+    if (outcome?.handoff) {
+      await MainDialog.reset(context, this.dialogState);
+      const { advisorName } = await startHandoff(this.options.prisma, {
+        shopId: this.options.shop.id,
+        identityId: identity.id,
+        customerId: services.customer?.id ?? null,
+        conversationKey,
+        reason: outcome.reason ?? 'dialog-gave-up',
+        now,
+        notify: this.options.notify,
+      });
+      await context.sendActivity(advisorName ? t(locale, 'handoff.started', { advisor: advisorName }) : t(locale, 'handoff.noAdvisor'));
+    }
+    return locale;
+  }
+}

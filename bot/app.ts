@@ -1,0 +1,130 @@
+import type http from 'node:http';
+import type { Activity } from 'botbuilder';
+import type { Config } from '../services/config';
+import { openDatabase, type Database } from '../services/db/client';
+import { applyMigrations } from '../services/db/migrate';
+import { needsSeed, seedDemoShop } from '../services/db/seed';
+import type { ShopInfo } from '../dialogs/context';
+import { AftercareBot } from './aftercare-bot';
+import { PrismaStorage } from './prisma-storage';
+import { createTeamsAdapter } from './teams';
+import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, startHttpServer, type RunningServer } from './http-server';
+import type { Logger } from './logger';
+import { ProactiveMessenger } from './proactive';
+
+export interface App {
+  db: Database;
+  bot: AftercareBot;
+  shop: ShopInfo;
+  messenger: ProactiveMessenger;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Opens, migrates and (for a new embedded database) seeds; shared by `start`, `chat` and tests. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<{ db: Database; shop: ShopInfo }> {
+  const db = await openDatabase(config.database);
+  try {
+    const migrated = await applyMigrations(db.raw, undefined, (line) => logger.info(line));
+    if (migrated.applied.length) logger.info('database migrated', { applied: migrated.applied });
+    if (config.database.kind === 'pglite' && (await needsSeed(db.prisma))) {
+      await seedDemoShop(db.prisma, { timeZone: config.shopTimeZone });
+      logger.info('new embedded database: demo shop seeded');
+    }
+    const shop = await db.prisma.shop.findUnique({ where: { code: config.shopCode } });
+    if (!shop) {
+      throw new StartupError(`no shop with code "${config.shopCode}" in ${db.label}: run \`bin/aftercare db seed\` for the demo shop, or set SHOP_CODE`);
+    }
+    return { db, shop: { id: shop.id, name: shop.name, nameEn: shop.nameEn, timeZone: shop.timeZone, bookingHorizonDays: shop.bookingHorizonDays } };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export interface StartOptions {
+  now?: () => Date;
+  /** An already prepared database (tests); otherwise opened from `config`. */
+  database?: { db: Database; shop: ShopInfo };
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
+  const { db, shop } = options.database ?? (await prepareDatabase(config, logger));
+  const messenger = new ProactiveMessenger(db.prisma, logger);
+  const bot = new AftercareBot({
+    prisma: db.prisma,
+    storage: new PrismaStorage(db.prisma),
+    shop,
+    logger,
+    now: options.now,
+    notify: async (identityId, text) => {
+      await messenger.send(identityId, text);
+    },
+  });
+  const adapter = createTeamsAdapter(config.teams, logger);
+  messenger.register('msteams', async (reference, text) => {
+    await adapter.continueConversationAsync(config.teams.appId ?? '', reference, async (context) => {
+      await context.sendActivity(text);
+    });
+    return 'sent';
+  });
+  messenger.register('emulator', async (reference, text) => {
+    await adapter.continueConversationAsync(config.teams.appId ?? '', reference, async (context) => {
+      await context.sendActivity(text);
+    });
+    return 'sent';
+  });
+
+  const server = await startHttpServer(
+    [
+      {
+        method: 'POST',
+        path: '/api/messages',
+        handler: async (req, res) => {
+          const body = await readJson(req);
+          const parsed = inboundActivitySchema.safeParse(body);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new HttpError(400, `invalid activity: ${issue.path.join('.') || 'body'} ${issue.message}`);
+          }
+          await adapter.process({ body: parsed.data as unknown as Activity, headers: req.headers, method: req.method } as never, botResponse(res) as never, (context) => bot.run(context));
+        },
+      },
+      {
+        method: 'GET',
+        path: '/healthz',
+        handler: async (_req: http.IncomingMessage, res: http.ServerResponse) => {
+          const started = Date.now();
+          try {
+            await db.raw.query('SELECT 1');
+            sendJson(res, 200, { status: 'ok', database: { engine: db.engine, ok: true, latencyMs: Date.now() - started }, shop: shop.name });
+          } catch (error) {
+            sendJson(res, 503, { status: 'degraded', database: { engine: db.engine, ok: false, error: String((error as Error).message ?? error) } });
+          }
+        },
+      },
+    ],
+    { port: config.port, host: config.host, log: (msg, err) => logger.error(msg, { error: err }) },
+  );
+  logger.info('aftercare listening', { port: server.port, database: db.label, teamsAuth: config.teams.appId ? 'on' : 'off (emulator mode)' });
+
+  let closing: Promise<void> | null = null;
+  return {
+    db,
+    bot,
+    shop,
+    messenger,
+    server,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

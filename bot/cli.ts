@@ -1,0 +1,158 @@
+import { loadConfig, ConfigError, type Config } from '../services/config';
+import { openDatabase } from '../services/db/client';
+import { applyMigrations, migrationStatus, MigrationError } from '../services/db/migrate';
+import { seedDemoShop } from '../services/db/seed';
+import { DatabaseInUseError } from '../services/db/lock';
+import { createLogger } from './logger';
+
+/**
+ * `bin/aftercare <command>`: one entry for people and scripts. Exit codes: 0 done,
+ * 1 failed, 2 bad usage or configuration.
+ */
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `usage: aftercare <command>
+
+  start                    run the bot (HTTP on PORT, WeChat when WECHATY_PUPPET is set)
+  chat [--as advisor]      talk to the bot in this terminal
+  when "<text>" [--now ISO] [--tz ZONE] | when --batch
+                           show how a date/time phrase is understood
+  db migrate               apply pending migrations
+  db status                list applied and pending migrations
+  db seed                  create the demo shop (idempotent)
+  db migration <name>      author a new migration from prisma/schema.prisma
+`;
+
+function config(io: Io): Config | null {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`aftercare: ${error.message}\n`);
+      return null;
+    }
+    throw error;
+  }
+}
+
+async function withDatabase(io: Io, fn: (db: Awaited<ReturnType<typeof openDatabase>>, cfg: Config) => Promise<number>): Promise<number> {
+  const cfg = config(io);
+  if (!cfg) return 2;
+  const db = await openDatabase(cfg.database);
+  try {
+    return await fn(db, cfg);
+  } finally {
+    await db.close();
+  }
+}
+
+async function db(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'migrate':
+      return withDatabase(io, async (database) => {
+        const result = await applyMigrations(database.raw, undefined, (line) => io.stdout.write(`${line}\n`));
+        io.stdout.write(result.applied.length ? `Applied ${result.applied.length} migration(s) to ${database.label}.\n` : `Database is up to date (${result.alreadyApplied} migration(s) applied) at ${database.label}.\n`);
+        return 0;
+      });
+    case 'status':
+      return withDatabase(io, async (database) => {
+        const status = await migrationStatus(database.raw);
+        io.stdout.write(`${database.label}\n`);
+        for (const name of status.applied) io.stdout.write(`  applied   ${name}${status.modified.includes(name) ? '  (file changed since!)' : ''}\n`);
+        for (const name of status.pending) io.stdout.write(`  pending   ${name}\n`);
+        for (const name of status.unknown) io.stdout.write(`  unknown   ${name} (in the database, not in prisma/migrations)\n`);
+        for (const name of status.failed) io.stdout.write(`  failed    ${name}\n`);
+        const clean = status.pending.length === 0 && status.modified.length === 0 && status.failed.length === 0;
+        io.stdout.write(clean ? 'Up to date.\n' : `${status.pending.length} pending.\n`);
+        return clean ? 0 : 1;
+      });
+    case 'seed':
+      return withDatabase(io, async (database, cfg) => {
+        const status = await migrationStatus(database.raw);
+        if (status.pending.length) {
+          io.stderr.write(`aftercare: ${status.pending.length} migration(s) pending; run \`aftercare db migrate\` first\n`);
+          return 1;
+        }
+        const result = await seedDemoShop(database.prisma, { timeZone: cfg.shopTimeZone });
+        io.stdout.write(result.created ? `Demo shop created in ${database.label}.\n` : `Demo shop already present; missing rows completed in ${database.label}.\n`);
+        return 0;
+      });
+    case 'migration': {
+      const { runDbMigrationCommand } = await import('./cli/db-migration');
+      return runDbMigrationCommand(rest, io);
+    }
+    default:
+      io.stderr.write(`aftercare: unknown db command "${sub ?? ''}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function start(io: Io): Promise<number> {
+  const cfg = config(io);
+  if (!cfg) return 2;
+  const logger = createLogger(cfg.logLevel);
+  // Loaded here so that `db` and `when` commands never load the bot framework.
+  const { startApp } = await import('./app');
+  const app = await startApp(cfg, logger);
+  io.stdout.write(`aftercare is running on http://localhost:${app.server.port}/api/messages (health: /healthz), database: ${app.db.label}\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      io.stdout.write(`\n${signal}: finishing in-flight turns and closing the database…\n`);
+      app.close().then(resolve, (error) => {
+        logger.error('shutdown failed', { error });
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = process): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(io);
+      case 'db':
+        return await db(rest, io);
+      case 'when': {
+        const { runWhenCommand } = await import('./cli/when');
+        return await runWhenCommand(rest, io);
+      }
+      case 'chat': {
+        const { runChatCommand } = await import('./cli/chat');
+        return await runChatCommand(rest, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`aftercare: unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof DatabaseInUseError || error instanceof MigrationError || (error as Error).name === 'StartupError' || error instanceof ConfigError) {
+      io.stderr.write(`aftercare: ${(error as Error).message}\n`);
+      return error instanceof ConfigError ? 2 : 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.stderr.write(`aftercare: port already in use (${(error as Error).message}); set PORT to a free port\n`);
+      return 1;
+    }
+    io.stderr.write(`aftercare: ${(error as Error).stack ?? error}\n`);
+    return 1;
+  }
+}

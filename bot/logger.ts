@@ -1,0 +1,41 @@
+/**
+ * JSON-lines logger. Every string that goes out is masked: logs are read by more people
+ * than customer records are, so full mobile numbers and VINs never reach them.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+const VIN = /\b([A-HJ-NPR-Z0-9]{3})[A-HJ-NPR-Z0-9]{10}([A-HJ-NPR-Z0-9]{4})\b/g;
+
+export function maskSensitive(text: string): string {
+  return text.replace(MOBILE, '$1****$2').replace(VIN, '$1**********$2');
+}
+
+function maskValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskSensitive(value);
+  if (value instanceof Error) return maskSensitive(value.stack ?? value.message);
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskValue(v, depth + 1)]));
+}
+
+export function createLogger(level: Level, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+  const emit = (at: Exclude<Level, 'silent'>, message: string, data?: Record<string, unknown>) => {
+    if (ORDER[at] < ORDER[level]) return;
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: maskSensitive(message), ...(data ? (maskValue(data) as object) : {}) }));
+  };
+  return {
+    debug: (m, d) => emit('debug', m, d),
+    info: (m, d) => emit('info', m, d),
+    warn: (m, d) => emit('warn', m, d),
+    error: (m, d) => emit('error', m, d),
+  };
+}

@@ -1,0 +1,65 @@
+import type { PrismaClient } from '../services/db/client';
+import type { ConversationReference } from 'botbuilder';
+import type { Logger } from './logger';
+
+/**
+ * Proactive messages (reminders, approval requests, advisor pushes) by ChannelIdentity.
+ * Each channel registers how it sends; a send that fails is kept as an OutboundMessage
+ * for the job runner to retry, so a connector outage loses nothing.
+ */
+export type ChannelSender = (reference: Partial<ConversationReference>, text: string, identity: { id: string; lastInboundAt: Date | null }) => Promise<'sent' | 'queued'>;
+
+export class ProactiveMessenger {
+  private readonly senders = new Map<string, ChannelSender>();
+
+  constructor(private readonly prisma: PrismaClient, private readonly logger: Logger) {}
+
+  register(channel: string, sender: ChannelSender): void {
+    this.senders.set(channel, sender);
+  }
+
+  /** Sends now if possible; otherwise the message waits in OutboundMessage. */
+  async send(identityId: string, text: string): Promise<'sent' | 'queued'> {
+    const identity = await this.prisma.channelIdentity.findUnique({ where: { id: identityId } });
+    if (!identity) throw new Error(`no channel identity ${identityId}`);
+    const sender = this.senders.get(identity.channel);
+    const reference = identity.conversationReference as Partial<ConversationReference> | null;
+    if (sender && reference) {
+      try {
+        const outcome = await sender(reference, text, identity);
+        if (outcome === 'sent') return 'sent';
+        return 'queued';
+      } catch (error) {
+        this.logger.warn('proactive send failed; queued for retry', { identityId, channel: identity.channel, error: String(error) });
+        await this.prisma.outboundMessage.create({ data: { identityId, text, status: 'QUEUED', attempts: 1, lastError: String(error).slice(0, 500) } });
+        return 'queued';
+      }
+    }
+    await this.prisma.outboundMessage.create({ data: { identityId, text, status: 'QUEUED', lastError: sender ? 'no conversation reference yet' : `channel ${identity.channel} is not running` } });
+    return 'queued';
+  }
+
+  /** Retries queued messages, oldest first (called by the job runner and at start-up). */
+  async flush(limit = 50): Promise<number> {
+    const queued = await this.prisma.outboundMessage.findMany({ where: { status: 'QUEUED' }, orderBy: { createdAt: 'asc' }, take: limit, include: { identity: true } });
+    let sent = 0;
+    for (const message of queued) {
+      const sender = this.senders.get(message.identity.channel);
+      const reference = message.identity.conversationReference as Partial<ConversationReference> | null;
+      if (!sender || !reference) continue;
+      try {
+        const outcome = await sender(reference, message.text, message.identity);
+        if (outcome === 'sent') {
+          await this.prisma.outboundMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 } } });
+          sent++;
+        }
+      } catch (error) {
+        await this.prisma.outboundMessage.update({
+          where: { id: message.id },
+          data: { attempts: { increment: 1 }, lastError: String(error).slice(0, 500), status: message.attempts + 1 >= 10 ? 'FAILED' : 'QUEUED' },
+        });
+      }
+    }
+    return sent;
+  }
+}

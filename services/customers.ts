@@ -1,0 +1,151 @@
+import type { PrismaClient } from './db/client';
+import { maskMobile } from './registration';
+
+/**
+ * Customers, their vehicles and the chat identities that reach them.
+ */
+
+export interface ConversationIdentityInput {
+  channel: string;
+  externalId: string;
+  displayName?: string | null;
+  conversationReference: unknown;
+  now: Date;
+}
+
+/** Records who wrote and how to reach them later; called on every inbound message. */
+export async function touchIdentity(prisma: PrismaClient, input: ConversationIdentityInput) {
+  const reference = JSON.parse(JSON.stringify(input.conversationReference ?? null));
+  return prisma.channelIdentity.upsert({
+    where: { channel_externalId: { channel: input.channel, externalId: input.externalId } },
+    create: {
+      channel: input.channel,
+      externalId: input.externalId,
+      displayName: input.displayName ?? null,
+      conversationReference: reference,
+      lastInboundAt: input.now,
+    },
+    update: { displayName: input.displayName ?? undefined, conversationReference: reference, lastInboundAt: input.now },
+    include: { customer: true, advisor: true },
+  });
+}
+
+export async function plateOwner(prisma: PrismaClient, shopId: string, plate: string) {
+  const vehicle = await prisma.vehicle.findUnique({ where: { shopId_plate: { shopId, plate } }, include: { customer: true } });
+  return vehicle?.customer ?? null;
+}
+
+export async function vinTaken(prisma: PrismaClient, shopId: string, vin: string): Promise<boolean> {
+  return (await prisma.vehicle.count({ where: { shopId, vin } })) > 0;
+}
+
+/** The active advisor with the fewest customers looks after a new one. */
+async function pickAdvisor(prisma: PrismaClient, shopId: string): Promise<string | null> {
+  const advisors = await prisma.advisor.findMany({
+    where: { shopId, active: true, role: 'ADVISOR' },
+    select: { id: true, _count: { select: { customers: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  advisors.sort((a, b) => a._count.customers - b._count.customers);
+  return advisors[0]?.id ?? null;
+}
+
+export interface RegistrationInput {
+  shopId: string;
+  identityId: string;
+  mobile: string;
+  name: string;
+  locale: string;
+  plate: string;
+  vin: string | null;
+  mileageKm: number | null | undefined;
+  now: Date;
+}
+
+export async function registerCustomer(prisma: PrismaClient, input: RegistrationInput) {
+  const advisorId = await pickAdvisor(prisma, input.shopId);
+  return prisma.$transaction(async (tx) => {
+    const customer = await tx.customer.create({
+      data: { shopId: input.shopId, name: input.name, mobile: input.mobile, locale: input.locale, advisorId },
+    });
+    const vehicle = await tx.vehicle.create({
+      data: {
+        shopId: input.shopId,
+        customerId: customer.id,
+        plate: input.plate,
+        vin: input.vin,
+        mileageKm: input.mileageKm ?? null,
+        mileageRecordedAt: input.mileageKm == null ? null : input.now,
+      },
+    });
+    await tx.channelIdentity.update({ where: { id: input.identityId }, data: { customerId: customer.id } });
+    await tx.auditEvent.create({
+      data: {
+        shopId: input.shopId,
+        actorType: 'customer',
+        actorId: customer.id,
+        action: 'customer.registered',
+        entityType: 'Customer',
+        entityId: customer.id,
+        data: { mobile: maskMobile(input.mobile), vehicleId: vehicle.id, identityId: input.identityId },
+      },
+    });
+    return { id: customer.id, name: customer.name, locale: customer.locale };
+  });
+}
+
+export async function linkIdentityToCustomer(prisma: PrismaClient, input: { identityId: string; customerId: string; now: Date }) {
+  const identity = await prisma.channelIdentity.update({
+    where: { id: input.identityId },
+    data: { customerId: input.customerId },
+    include: { customer: true },
+  });
+  const customer = identity.customer!;
+  await prisma.auditEvent.create({
+    data: { shopId: customer.shopId, actorType: 'customer', actorId: customer.id, action: 'identity.linked', entityType: 'ChannelIdentity', entityId: identity.id, data: { channel: identity.channel } },
+  });
+  return { id: customer.id, name: customer.name, locale: customer.locale };
+}
+
+export async function customerVehicles(prisma: PrismaClient, customerId: string) {
+  return prisma.vehicle.findMany({ where: { customerId }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Adds a plate to a customer, or returns their vehicle with it; null when another customer owns it. */
+export async function vehicleForPlate(prisma: PrismaClient, input: { shopId: string; customerId: string; plate: string }) {
+  const existing = await prisma.vehicle.findUnique({ where: { shopId_plate: { shopId: input.shopId, plate: input.plate } } });
+  if (existing) return existing.customerId === input.customerId ? { vehicle: existing, added: false } : null;
+  try {
+    const vehicle = await prisma.vehicle.create({ data: { shopId: input.shopId, customerId: input.customerId, plate: input.plate } });
+    return { vehicle, added: true };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') return null;
+    throw error;
+  }
+}
+
+/** One working day is the shop's promise for a callback; the follow-up engine escalates late tasks. */
+export async function raiseRegistrationHelpTask(
+  prisma: PrismaClient,
+  input: { shopId: string; identityId: string; collected: Record<string, unknown>; now: Date },
+) {
+  const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
+  const advisorId = await pickAdvisor(prisma, input.shopId);
+  const collected = { ...input.collected };
+  if (typeof collected.mobile === 'string') collected.mobile = maskMobile(collected.mobile);
+  const dueAt = new Date(input.now.getTime() + 24 * 3600_000);
+  const day = input.now.toISOString().slice(0, 10);
+  return prisma.advisorTask.upsert({
+    where: { dedupeKey: `registration-help:${input.identityId}:${day}` },
+    create: {
+      shopId: input.shopId,
+      advisorId,
+      kind: 'REGISTRATION_HELP',
+      title: `协助客户建档（${identity?.displayName ?? identity?.externalId ?? '未知'}，${identity?.channel ?? ''}）`,
+      details: { identityId: input.identityId, channel: identity?.channel, collected } as object,
+      dedupeKey: `registration-help:${input.identityId}:${day}`,
+      dueAt,
+    },
+    update: {},
+  });
+}

@@ -1,0 +1,89 @@
+import type { PrismaClient } from './db/client';
+import type { Handoff } from '../generated/prisma/client';
+
+/**
+ * 转人工: hands a conversation to the customer's advisor. While a handoff is open the bot
+ * stays quiet in that conversation and relays the customer's messages to the advisor.
+ * `notify` is injected by the channel layer; this module knows nothing of channels.
+ */
+export type Notify = (identityId: string, text: string) => Promise<void>;
+
+/** How long a customer waits for an advisor before being promised a call back. */
+export const ADVISOR_ANSWER_MINUTES = 10;
+
+export async function activeHandoff(prisma: PrismaClient, conversationKey: string): Promise<Handoff | null> {
+  return prisma.handoff.findFirst({ where: { conversationKey, status: { in: ['WAITING', 'ACTIVE'] } }, orderBy: { startedAt: 'desc' } });
+}
+
+async function advisorIdentities(prisma: PrismaClient, advisorId: string | null, shopId: string) {
+  const advisors = advisorId
+    ? [advisorId]
+    : (await prisma.advisor.findMany({ where: { shopId, active: true }, select: { id: true } })).map((a) => a.id);
+  return prisma.channelIdentity.findMany({ where: { advisorId: { in: advisors } } });
+}
+
+export interface StartHandoffInput {
+  shopId: string;
+  identityId: string;
+  customerId: string | null;
+  conversationKey: string;
+  reason: string;
+  now: Date;
+  notify?: Notify;
+}
+
+/** Opens the handoff, raises the advisor task and pushes the context; returns who will answer. */
+export async function startHandoff(prisma: PrismaClient, input: StartHandoffInput): Promise<{ advisorName: string | null }> {
+  const customer = input.customerId
+    ? await prisma.customer.findUnique({ where: { id: input.customerId }, include: { vehicles: true, advisor: true } })
+    : null;
+  const advisor = customer?.advisor ?? (await prisma.advisor.findFirst({ where: { shopId: input.shopId, active: true, role: 'ADVISOR' }, orderBy: { createdAt: 'asc' } }));
+  const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
+  const existing = await activeHandoff(prisma, input.conversationKey);
+  if (!existing && customer) {
+    await prisma.handoff.create({
+      data: { customerId: customer.id, advisorId: advisor?.id ?? null, conversationKey: input.conversationKey, reason: input.reason, startedAt: input.now },
+    });
+  }
+  const who = customer ? `${customer.name}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）` : `${identity?.displayName ?? '未建档客户'}（${identity?.channel ?? ''}）`;
+  await prisma.advisorTask.create({
+    data: {
+      shopId: input.shopId,
+      advisorId: advisor?.id ?? null,
+      customerId: customer?.id ?? null,
+      kind: 'HANDOFF',
+      title: `客户请求人工服务：${who}`,
+      details: { identityId: input.identityId, reason: input.reason, conversationKey: input.conversationKey },
+      dueAt: new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000),
+    },
+  });
+  if (input.notify) {
+    for (const target of await advisorIdentities(prisma, advisor?.id ?? null, input.shopId)) {
+      await input.notify(target.id, `【转人工】${who} 请求人工服务（原因：${input.reason}）。`).catch(() => {});
+    }
+  }
+  return { advisorName: advisor?.name ?? null };
+}
+
+export interface RelayInput {
+  handoff: Handoff;
+  text: string;
+  now: Date;
+  notify?: Notify;
+}
+
+/** Passes a customer's message on; after the answer window closes the bot takes the conversation back. */
+export async function relayCustomerMessage(prisma: PrismaClient, input: RelayInput): Promise<'relayed' | 'expired'> {
+  const { handoff } = input;
+  if (handoff.status === 'WAITING' && input.now.getTime() - handoff.startedAt.getTime() > ADVISOR_ANSWER_MINUTES * 60_000) {
+    await prisma.handoff.update({ where: { id: handoff.id }, data: { status: 'ENDED', endedAt: input.now } });
+    return 'expired';
+  }
+  const customer = await prisma.customer.findUnique({ where: { id: handoff.customerId } });
+  if (input.notify) {
+    for (const target of await prisma.channelIdentity.findMany({ where: { advisorId: handoff.advisorId ?? '__none__' } })) {
+      await input.notify(target.id, `【${customer?.name ?? '客户'}】${input.text}`).catch(() => {});
+    }
+  }
+  return 'relayed';
+}
