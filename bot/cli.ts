@@ -83,7 +83,7 @@ async function db(args: string[], io: Io): Promise<number> {
         return 0;
       });
     case 'migration': {
-      const { runDbMigrationCommand } = await import('./cli/db-migration');
+      const { runDbMigrationCommand } = require('./cli/db-migration') as typeof import('./cli/db-migration');
       return runDbMigrationCommand(rest, io);
     }
     default:
@@ -96,8 +96,9 @@ async function start(io: Io): Promise<number> {
   const cfg = config(io);
   if (!cfg) return 2;
   const logger = createLogger(cfg.logLevel);
-  // Loaded here so that `db` and `when` commands never load the bot framework.
-  const { startApp } = await import('./app');
+  // Required lazily so that `db` and `when` never load the bot framework (require, not
+  // import(): under tsx a dynamic import() goes through Node's ESM resolver, which needs extensions).
+  const { startApp } = require('./app') as typeof import('./app');
   const app = await startApp(cfg, logger);
   io.stdout.write(`aftercare is running on http://localhost:${app.server.port}/api/messages (health: /healthz), database: ${app.db.label}\n`);
   await new Promise<void>((resolve) => {
@@ -126,11 +127,11 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       case 'db':
         return await db(rest, io);
       case 'when': {
-        const { runWhenCommand } = await import('./cli/when');
+        const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);
       }
       case 'chat': {
-        const { runChatCommand } = await import('./cli/chat');
+        const { runChatCommand } = require('./cli/chat') as typeof import('./cli/chat');
         return await runChatCommand(rest, io);
       }
       case undefined:
