@@ -16,8 +16,15 @@ import { detectLocale, t, type Locale } from '../dialogs/i18n';
 import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
 import { decidedCard } from '../dialogs/ui';
 import { StateConflictError } from './prisma-storage';
+import { handleAdvisorMessage } from './advisor-commands';
 import type { Logger } from './logger';
-import { startHandoff, relayCustomerMessage, activeHandoff } from '../services/handoff';
+import { startHandoff, relayCustomerMessage, activeHandoff, endHandoff } from '../services/handoff';
+import { addWorkingDays, loadShopCalendar } from '../services/calendar';
+import { formatLocal } from '../services/time';
+import { bareWord, CANCEL_WORDS, handoffRequested } from '../dialogs/interruptible-dialog';
+
+/** Words that end a handoff from the customer's side. */
+const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];
 
 export const MAX_TEXT_LENGTH = 4000;
 
@@ -47,6 +54,8 @@ export class AftercareBot extends TeamsActivityHandler {
   readonly conversationState: ConversationState;
   readonly userState: UserState;
   private readonly dialogState: StatePropertyAccessor;
+  /** The language this conversation was last answered in: "1" or a phone number keeps it. */
+  private readonly conversationLocale: StatePropertyAccessor<Locale>;
   private readonly mainDialog = new MainDialog();
   private readonly now: () => Date;
 
@@ -56,6 +65,7 @@ export class AftercareBot extends TeamsActivityHandler {
     this.conversationState = new ConversationState(options.storage);
     this.userState = new UserState(options.storage);
     this.dialogState = this.conversationState.createProperty('dialogState');
+    this.conversationLocale = this.conversationState.createProperty<Locale>('locale');
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -145,8 +155,12 @@ export class AftercareBot extends TeamsActivityHandler {
       conversationReference: TurnContext.getConversationReference(activity),
       now,
     });
-    const stored = (identity.customer?.locale as Locale | undefined) ?? (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
+    const stored =
+      (await this.conversationLocale.get(context)) ??
+      (identity.customer?.locale as Locale | undefined) ??
+      (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
     const locale = detectLocale(fromCard ? undefined : text, stored);
+    await this.conversationLocale.set(context, locale);
 
     // A card decides once: replace it with its outcome, ignore a second press.
     if (fromCard && activity.replyToId) {
@@ -172,6 +186,11 @@ export class AftercareBot extends TeamsActivityHandler {
       await this.options.prisma.customer.update({ where: { id: identity.customer.id }, data: { locale } });
     }
 
+    if (identity.advisorId) {
+      await handleAdvisorMessage(context, { prisma: this.options.prisma, advisorId: identity.advisorId, text, now, timeZone: this.options.shop.timeZone, locale });
+      return locale;
+    }
+
     const services: TurnServices = {
       prisma: this.options.prisma,
       shop: this.options.shop,
@@ -185,26 +204,33 @@ export class AftercareBot extends TeamsActivityHandler {
 
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
     const handoff = await activeHandoff(this.options.prisma, conversationKey);
+    if (handoff && END_HANDOFF_WORDS.includes(bareWord(text))) {
+      await endHandoff(this.options.prisma, handoff, now);
+      await context.sendActivity(t(locale, 'handoff.ended'));
+      return locale;
+    }
     if (handoff) {
       const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
       if (relayed === 'relayed') return locale;
       // Nobody answered in time: the task stays with the advisors and the bot takes over again.
-      await context.sendActivity(t(locale, 'handoff.callback', { when: locale === 'zh' ? '下一个工作日结束' : 'the end of the next working day' }));
+      const callbackBy = addWorkingDays(await loadShopCalendar(this.options.prisma, this.options.shop.id), now, 1);
+      await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
     }
 
     const outcome: MainOutcome | undefined = await this.mainDialog.run(context, this.dialogState);
-    if (outcome?.handoff) {
+    if (outcome?.handoff || handoffRequested(context)) {
       await MainDialog.reset(context, this.dialogState);
-      const { advisorName } = await startHandoff(this.options.prisma, {
+      const { advisorName, live, callbackBy } = await startHandoff(this.options.prisma, {
         shopId: this.options.shop.id,
         identityId: identity.id,
         customerId: services.customer?.id ?? null,
         conversationKey,
-        reason: outcome.reason ?? 'dialog-gave-up',
+        reason: outcome?.reason ?? (outcome?.handoff ? 'dialog-gave-up' : 'customer-request'),
         now,
         notify: this.options.notify,
       });
-      await context.sendActivity(advisorName ? t(locale, 'handoff.started', { advisor: advisorName }) : t(locale, 'handoff.noAdvisor'));
+      if (live) await context.sendActivity(advisorName ? t(locale, 'handoff.started', { advisor: advisorName }) : t(locale, 'handoff.noAdvisor'));
+      else await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
     }
     return locale;
   }

@@ -11,8 +11,10 @@ import { createTeamsAdapter } from './teams';
 import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, startHttpServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
+import type { WechatChannel } from './wechat-channel';
 
 export interface App {
+  wechat?: WechatChannel;
   db: Database;
   bot: AftercareBot;
   shop: ShopInfo;
@@ -50,6 +52,8 @@ export interface StartOptions {
   now?: () => Date;
   /** An already prepared database (tests); otherwise opened from `config`. */
   database?: { db: Database; shop: ShopInfo };
+  /** A Wechaty puppet object (tests: wechaty-puppet-mock) instead of WECHATY_PUPPET. */
+  wechatPuppet?: unknown;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -112,8 +116,25 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   );
   logger.info('aftercare listening', { port: server.port, database: db.label, teamsAuth: config.teams.appId ? 'on' : 'off (emulator mode)' });
 
+  let wechat: WechatChannel | undefined;
+  if (config.wechat.puppet || options.wechatPuppet) {
+    try {
+      const { startWechatChannel } = require('./wechat-channel') as typeof import('./wechat-channel');
+      wechat = await startWechatChannel({ config: config.wechat, bot, prisma: db.prisma, logger, messenger, puppetInstance: options.wechatPuppet });
+    } catch (error) {
+      await server.close();
+      await db.close();
+      throw new StartupError(`WeChat could not start: ${(error as Error).message}`);
+    }
+  } else {
+    logger.info('WeChat is off (set WECHATY_PUPPET to enable it)');
+  }
+  // Messages that could not be delivered before a restart go out now.
+  messenger.flush().catch((error: unknown) => logger.warn('outbound flush failed', { error: String(error) }));
+
   let closing: Promise<void> | null = null;
   return {
+    wechat,
     db,
     bot,
     shop,
@@ -122,6 +143,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     close() {
       closing ??= (async () => {
         await server.close();
+        await wechat?.stop();
         await db.close();
       })();
       return closing;

@@ -7,12 +7,13 @@ import { choicePrompt, gaveUp, isAnswer, parsedPrompt } from './prompts';
 import { choiceActivity, recognizeChoice, YES_WORDS, NO_WORDS, type Choice } from './ui';
 import { findPlate, parsePlate, type ParseResult } from '../services/registration';
 import { customerVehicles, vehicleForPlate } from '../services/customers';
-import { understandWhen, type WantedTime } from '../services/when';
+import { formatWanted, understandWhen, type WantedTime } from '../services/when';
 import { matchServices, listCatalog } from '../services/catalog';
 import { findSlots, type Slot, type SlotSearchResult } from '../services/booking/availability';
 import { createBooking, SlotUnavailableError, estimateServices } from '../services/booking/bookings';
 import { formatFen } from '../services/costs';
-import { formatLocal } from '../services/time';
+import { formatLocal, formatLocalDate, minuteToTime } from '../services/time';
+import { loadShopCalendar, openingFor } from '../services/calendar';
 
 /**
  * 预约保养. Understands a whole request in one message and asks only for what is missing:
@@ -46,11 +47,19 @@ export interface BookingRequest {
 }
 
 type SlotAnswer = { slot: string } | { other: true } | { wanted: WantedTime };
+type ServiceAnswer = { serviceIds: string[]; wanted?: WantedTime; plate?: string };
 
 export class BookingDialog extends InterruptibleDialog {
   constructor() {
     super(BOOKING_DIALOG);
-    this.addDialog(parsedPrompt(SERVICE, { parse: (text, ctx) => parseServices(text, ctx) }));
+    this.addDialog(
+      parsedPrompt(SERVICE, {
+        parse: (text, ctx, choices) => {
+          const picked = /^\s*\d{1,2}\s*$/.test(text) ? recognizeChoice(text, choices) : null;
+          return picked ? { ok: true, value: { serviceIds: [picked.value] } } : parseServices(text, ctx);
+        },
+      }),
+    );
     this.addDialog(choicePrompt(VEHICLE, (text) => { const plate = findPlate(text); return plate ? { ok: true, value: plate } : { ok: false, reason: 'plate.missing' }; }));
     this.addDialog(parsedPrompt(PLATE, { parse: parsePlate }));
     this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhen(text, ctx) }));
@@ -100,18 +109,27 @@ export class BookingDialog extends InterruptibleDialog {
   private async ensureServices(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const request = this.request(step);
     if (request.serviceIds?.length) return step.next();
-    if (step.result === undefined || step.result === null || typeof step.result !== 'object') {
-      const services = turnServices(step.context);
-      return step.prompt(SERVICE, { prompt: t(services.locale, 'book.askService', { examples: await serviceExamples(step.context) }) });
-    }
-    return step.next();
+    const { locale } = turnServices(step.context);
+    const choices = (await popularServices(step.context)).map((i) => ({ value: i.id, title: locale === 'zh' ? i.nameZh : i.nameEn }));
+    return step.prompt(SERVICE, { prompt: choiceActivity(step.context, locale, t(locale, 'book.askServiceList'), choices), choices });
   }
 
   private async ensureVehicle(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const request = this.request(step);
     const services = turnServices(step.context);
     // Answer from the service prompt.
-    if (isAnswer<string[]>(step.result) && !request.serviceIds?.length) return this.restart(step, { ...request, serviceIds: step.result.value });
+    if (isAnswer<ServiceAnswer>(step.result) && !request.serviceIds?.length) {
+      const answer = step.result.value;
+      if (answer.wanted && !answer.serviceIds.length) {
+        await step.context.sendActivity(t(services.locale, 'book.timeNoted', { when: formatWanted(answer.wanted, services.locale) }));
+      }
+      return this.restart(step, {
+        ...request,
+        serviceIds: answer.serviceIds.length ? answer.serviceIds : undefined,
+        wanted: answer.wanted ?? request.wanted,
+        plate: request.vehicleId ? request.plate : answer.plate ?? request.plate,
+      });
+    }
     if (gaveUp(step.result)) return this.handOver(step);
     if (request.vehicleId) return step.next();
     const customerId = services.customer!.id;
@@ -156,7 +174,9 @@ export class BookingDialog extends InterruptibleDialog {
     }
     // No exact hit (or no time given): say why, then offer what is free.
     const lines: string[] = [];
-    const reason = describeMiss(search, request.wanted, services.locale, services.shop.timeZone, services.shop.bookingHorizonDays);
+    // Before a restock the parts note is the reason; "fully booked" would be untrue.
+    const waitingForParts = Boolean(search.partsShortage?.restockDate && request.wanted.date < search.partsShortage.restockDate);
+    const reason = waitingForParts ? null : await describeMiss(step.context, search, request.wanted);
     if (reason) lines.push(reason);
     const offer = [search.requested, ...search.alternatives].filter((s): s is Slot => Boolean(s)).slice(0, 3);
     if (offer.length === 0) {
@@ -270,7 +290,7 @@ export class BookingDialog extends InterruptibleDialog {
 
   private async noteParts(context: TurnContext, search: SlotSearchResult): Promise<void> {
     const { locale } = turnServices(context);
-    if (search.partsShortage?.restockDate) await context.sendActivity(t(locale, 'book.partsRestock', { date: search.partsShortage.restockDate }));
+    if (search.partsShortage?.restockDate) await context.sendActivity(t(locale, 'book.partsRestock', { date: formatLocalDate(search.partsShortage.restockDate, locale) }));
     else if (search.partsShortage) await context.sendActivity(t(locale, 'book.partsShort', { parts: search.partsShortage.partSkus.join(', ') }));
   }
 
@@ -291,19 +311,34 @@ function vehicleChoices(vehicles: { id: string; plate: string; model: string | n
   ];
 }
 
-async function serviceExamples(context: TurnContext): Promise<string> {
+/**
+ * What to offer first: routine maintenance (by its interval, shortest first), then
+ * everything else by length of job. The full catalogue is still matched by name.
+ */
+async function popularServices(context: TurnContext, count = 6) {
   const services = turnServices(context);
-  const catalog = await listCatalog(services.prisma, services.shop.id);
-  return catalog
-    .slice(0, 6)
-    .map((i) => (services.locale === 'zh' ? i.nameZh : i.nameEn))
-    .join(services.locale === 'zh' ? '、' : ', ');
+  const catalog = [...(await listCatalog(services.prisma, services.shop.id))];
+  catalog.sort((a, b) => (a.intervalKm ?? Infinity) - (b.intervalKm ?? Infinity) || a.labourMinutes - b.labourMinutes);
+  return catalog.slice(0, count);
 }
 
-async function parseServices(text: string, context: TurnContext): Promise<ParseResult<string[]>> {
+async function serviceExamples(context: TurnContext): Promise<string> {
+  const { locale } = turnServices(context);
+  return (await popularServices(context))
+    .map((i) => (locale === 'zh' ? i.nameZh : i.nameEn))
+    .join(locale === 'zh' ? '、' : ', ');
+}
+
+/**
+ * The answer to "which service?". A reply that names no service but a time or a plate
+ * ("明天下午3点") is kept, and the question asked again, instead of being thrown away.
+ */
+async function parseServices(text: string, context: TurnContext): Promise<ParseResult<ServiceAnswer>> {
   const services = turnServices(context);
   const found = await matchServices(services.prisma, services.shop.id, text);
-  if (found.length) return { ok: true, value: found.map((s) => s.id) };
+  const wanted = understandWhen(text, { now: services.now(), timeZone: services.shop.timeZone }) ?? undefined;
+  const plate = findPlate(text) ?? undefined;
+  if (found.length || wanted || plate) return { ok: true, value: { serviceIds: found.map((s) => s.id), wanted, plate } };
   await context.sendActivity(t(services.locale, 'book.serviceUnknown', { text: text.slice(0, 40), examples: await serviceExamples(context) }));
   return { ok: false, reason: '' };
 }
@@ -322,20 +357,22 @@ function parseSlotChoice(text: string, context: TurnContext, choices: Choice[]):
   return parsed.ok ? { ok: true, value: { wanted: parsed.value } } : parsed;
 }
 
-function describeMiss(search: SlotSearchResult, wanted: WantedTime, locale: Locale, timeZone: string, horizonDays: number): string | null {
+async function describeMiss(context: TurnContext, search: SlotSearchResult, wanted: WantedTime): Promise<string | null> {
+  const { locale, prisma, shop } = turnServices(context);
   switch (search.reason) {
     case 'closed':
-      return t(locale, 'book.closed', { date: wanted.date });
+      return t(locale, 'book.closed', { date: formatLocalDate(wanted.date, locale) });
     case 'full':
-      return t(locale, 'book.full', { when: wanted.time ? `${wanted.date} ${wanted.time}` : wanted.date });
+      return t(locale, 'book.full', { when: `${formatLocalDate(wanted.date, locale)}${wanted.time ? ` ${wanted.time}` : ''}` });
     case 'past':
       return t(locale, 'book.past');
-    case 'outside-hours':
-      return t(locale, 'book.outsideHours', { hours: '08:30–18:00' });
+    case 'outside-hours': {
+      const hours = openingFor(await loadShopCalendar(prisma, shop.id), wanted.date);
+      return t(locale, 'book.outsideHours', { hours: hours ? `${minuteToTime(hours.openMinute)}–${minuteToTime(hours.closeMinute)}` : '—' });
+    }
     case 'beyond-horizon':
-      return t(locale, 'book.beyondHorizon', { days: horizonDays });
+      return t(locale, 'book.beyondHorizon', { days: shop.bookingHorizonDays });
     default:
-      void timeZone;
       return null;
   }
 }

@@ -72,7 +72,8 @@ const M = {
   'reg.gaveUp': { zh: '抱歉给您添麻烦了，我已请服务顾问尽快联系您完成登记。', en: "Sorry for the trouble: I've asked a service advisor to contact you shortly to finish registering." },
 
   // Booking
-  'book.askService': { zh: '请问您要做什么项目？例如：{examples}', en: 'Which service would you like? For example: {examples}' },
+  'book.timeNoted': { zh: '好的，时间记下了：{when}。', en: 'Noted: {when}.' },
+  'book.askServiceList': { zh: '请问您要做什么项目？可以直接输入项目名称，或选择：', en: 'Which service would you like? Type its name, or pick one:' },
   'book.serviceUnknown': { zh: '没有找到“{text}”对应的项目。可选项目有：{examples}。请重新输入：', en: 'I could not find a service matching "{text}". Services include: {examples}. Please try again:' },
   'book.askVehicle': { zh: '请选择要保养的车辆：', en: 'Which car is it for?' },
   'book.otherVehicle': { zh: '其他车辆', en: 'Another car' },
@@ -106,7 +107,7 @@ const M = {
     en: 'Booked! Reference {ref}: {when}, {plate}, {services}. We will remind you the day before. To change it, say "my bookings".',
   },
   'book.slotTaken': { zh: '抱歉，这个时间刚刚被约满了。', en: 'Sorry, that time was just taken.' },
-  hours: { zh: '{h} 小时', en: '{h} h' },
+  hours: { zh: '{h}小时', en: '{h} h' },
 
   // My bookings
   'mine.none': { zh: '您目前没有待到店的预约。需要预约保养吗？', en: 'You have no upcoming bookings. Would you like to book a service?' },
@@ -127,8 +128,8 @@ const M = {
   // Handoff
   'handoff.started': { zh: '好的，正在为您转接服务顾问{advisor}，请稍候。顾问回复前，您的消息都会转给顾问。', en: 'OK, I am putting you through to {advisor}. Until they reply, your messages are passed to them.' },
   'handoff.noAdvisor': { zh: '好的，已通知服务顾问，请稍候。', en: 'OK, a service advisor has been told; please wait.' },
-  'handoff.callback': { zh: '顾问暂时无法回复，我们会在 {when} 前给您回电。', en: 'No advisor is free right now; we will call you back by {when}.' },
-  'handoff.ended': { zh: '顾问已结束人工服务，有需要随时找我。', en: 'The advisor has ended the chat. I am here if you need anything.' },
+  'handoff.callback': { zh: '已为您登记人工服务，服务顾问会在 {when} 前给您回电。', en: 'I have passed this to a service advisor; they will call you back by {when}.' },
+  'handoff.ended': { zh: '人工服务已结束，有需要随时找我。', en: 'The chat with the advisor has ended. I am here if you need anything.' },
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof M;

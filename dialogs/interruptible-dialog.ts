@@ -9,6 +9,14 @@ import { t } from './i18n';
  */
 export const CANCEL_WORDS = ['取消', '算了', '不用了', '退出', '结束', '停', 'cancel', 'quit', 'stop', 'exit', 'never mind', 'nevermind'];
 export const HELP_WORDS = ['帮助', '帮忙', '怎么用', '?', '？', 'help', 'what can you do'];
+export const HANDOFF_WORDS = ['转人工', '人工', '人工客服', '人工服务', '找顾问', '找人工', '真人', 'talk to a person', 'human', 'agent', 'real person', 'speak to someone'];
+
+const HANDOFF_FLAG = Symbol.for('aftercare.handoffRequested');
+
+/** Set when a customer asked for a person mid-flow; the bot starts the handoff after the turn. */
+export function handoffRequested(context: { turnState: Map<unknown, unknown> }): boolean {
+  return context.turnState.get(HANDOFF_FLAG) === true;
+}
 
 export function bareWord(text: string | undefined): string {
   return (text ?? '').trim().toLowerCase().replace(/[。.!！~～]+$/, '');
@@ -29,6 +37,10 @@ export class InterruptibleDialog extends ComponentDialog {
       // Re-ask the pending question so the customer knows where they are.
       await innerDc.repromptDialog();
       return { status: DialogTurnStatus.waiting };
+    }
+    if (HANDOFF_WORDS.includes(word)) {
+      innerDc.context.turnState.set(HANDOFF_FLAG, true);
+      return innerDc.cancelAllDialogs();
     }
     if (CANCEL_WORDS.includes(word)) {
       await innerDc.context.sendActivity(t(locale, 'cancelled'));

@@ -92,7 +92,9 @@ export class MainDialog extends InterruptibleDialog {
     const state = this.state(step);
     if (isAnswer<string>(step.result)) {
       state.intent = step.result.value as Intent;
-      state.text = '';
+      // "book an oil change tomorrow at 10am" picks "book" and still carries the details.
+      const reply = (step.context.activity.text ?? '').trim();
+      state.text = /^\s*\d{1,2}\s*$/.test(reply) ? '' : reply;
       if (state.intent === 'handoff') return step.endDialog({ handoff: true, reason: 'customer-request' });
     } else if (step.result !== undefined) {
       return step.endDialog();

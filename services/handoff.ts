@@ -1,5 +1,6 @@
 import type { PrismaClient } from './db/client';
 import type { Handoff } from '../generated/prisma/client';
+import { addWorkingDays, loadShopCalendar } from './calendar';
 
 /**
  * 转人工: hands a conversation to the customer's advisor. While a handoff is open the bot
@@ -32,15 +33,30 @@ export interface StartHandoffInput {
   notify?: Notify;
 }
 
-/** Opens the handoff, raises the advisor task and pushes the context; returns who will answer. */
-export async function startHandoff(prisma: PrismaClient, input: StartHandoffInput): Promise<{ advisorName: string | null }> {
+export interface HandoffOutcome {
+  advisorName: string | null;
+  /** False when no advisor can be reached in chat: the customer is promised a call instead. */
+  live: boolean;
+  /** When the customer will be called at the latest (one working day). */
+  callbackBy: Date;
+}
+
+/**
+ * Opens the handoff, raises the advisor task and pushes the context. When no advisor is
+ * reachable in chat the bot does not go quiet: the customer is promised a call back within
+ * one working day and the task carries that due time.
+ */
+export async function startHandoff(prisma: PrismaClient, input: StartHandoffInput): Promise<HandoffOutcome> {
   const customer = input.customerId
     ? await prisma.customer.findUnique({ where: { id: input.customerId }, include: { vehicles: true, advisor: true } })
     : null;
   const advisor = customer?.advisor ?? (await prisma.advisor.findFirst({ where: { shopId: input.shopId, active: true, role: 'ADVISOR' }, orderBy: { createdAt: 'asc' } }));
   const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
+  const targets = await advisorIdentities(prisma, advisor?.id ?? null, input.shopId);
+  const live = targets.length > 0 && Boolean(customer);
+  const callbackBy = addWorkingDays(await loadShopCalendar(prisma, input.shopId), input.now, 1);
   const existing = await activeHandoff(prisma, input.conversationKey);
-  if (!existing && customer) {
+  if (!existing && customer && live) {
     await prisma.handoff.create({
       data: { customerId: customer.id, advisorId: advisor?.id ?? null, conversationKey: input.conversationKey, reason: input.reason, startedAt: input.now },
     });
@@ -54,15 +70,15 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
       kind: 'HANDOFF',
       title: `客户请求人工服务：${who}`,
       details: { identityId: input.identityId, reason: input.reason, conversationKey: input.conversationKey },
-      dueAt: new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000),
+      dueAt: live ? new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000) : callbackBy,
     },
   });
   if (input.notify) {
-    for (const target of await advisorIdentities(prisma, advisor?.id ?? null, input.shopId)) {
+    for (const target of targets) {
       await input.notify(target.id, `【转人工】${who} 请求人工服务（原因：${input.reason}）。`).catch(() => {});
     }
   }
-  return { advisorName: advisor?.name ?? null };
+  return { advisorName: advisor?.name ?? null, live, callbackBy };
 }
 
 export interface RelayInput {
@@ -70,6 +86,11 @@ export interface RelayInput {
   text: string;
   now: Date;
   notify?: Notify;
+}
+
+/** Ends a handoff at the customer's request ("结束人工", "取消"). */
+export async function endHandoff(prisma: PrismaClient, handoff: Handoff, now: Date): Promise<void> {
+  await prisma.handoff.update({ where: { id: handoff.id }, data: { status: 'ENDED', endedAt: now } });
 }
 
 /** Passes a customer's message on; after the answer window closes the bot takes the conversation back. */

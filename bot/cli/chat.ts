@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { loadConfig, ConfigError } from '../../services/config';
+import { prepareDatabase } from '../app';
+import { AftercareBot } from '../aftercare-bot';
+import { PrismaStorage } from '../prisma-storage';
+import { createLogger } from '../logger';
+import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../console-adapter';
+import { t } from '../../dialogs/i18n';
+
+/**
+ * `aftercare chat [--as customer|advisor] [--user ID]`: the same dialogs in the terminal,
+ * on the configured database, so every flow can be tried with no Teams or WeChat account.
+ */
+const argsSchema = z.object({
+  as: z.enum(['customer', 'advisor']).default('customer'),
+  user: z.string().min(1).max(64).optional(),
+});
+
+function parseArgs(args: string[]): z.infer<typeof argsSchema> {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(as|user)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`unknown argument "${args[i]}" (use --as customer|advisor, --user ID)`);
+    raw[m[1]] = m[2] ?? args[++i] ?? '';
+  }
+  const parsed = argsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+export async function runChatCommand(args: string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  let options: z.infer<typeof argsSchema>;
+  try {
+    options = parseArgs(args);
+  } catch (error) {
+    io.stderr.write(`aftercare chat: ${(error as Error).message}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`aftercare: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  // Logs go to a quiet level: the terminal is the conversation.
+  const logger = createLogger(config.logLevel === 'debug' ? 'debug' : 'error');
+  const { db, shop } = await prepareDatabase(config, logger);
+  try {
+    const userId = options.user ?? `${options.as}-${process.env.USER ?? 'local'}`;
+    if (options.as === 'advisor') {
+      const advisor = await db.prisma.advisor.findFirst({ where: { shopId: shop.id, active: true }, orderBy: { createdAt: 'asc' } });
+      if (!advisor) {
+        io.stderr.write('aftercare chat: this shop has no advisor to act as\n');
+        return 1;
+      }
+      await db.prisma.channelIdentity.upsert({
+        where: { channel_externalId: { channel: CONSOLE_CHANNEL_ID, externalId: userId } },
+        create: { channel: CONSOLE_CHANNEL_ID, externalId: userId, advisorId: advisor.id, displayName: advisor.name },
+        update: { advisorId: advisor.id, customerId: null },
+      });
+      io.stdout.write(`(advisor ${advisor.name}; type "任务" / "tasks", "/quit" to leave)\n`);
+    } else {
+      io.stdout.write(`(${shop.name}; you are a customer. Type "你好" or "hello" to start, "/quit" to leave)\n`);
+    }
+    const bot = new AftercareBot({ prisma: db.prisma, storage: new PrismaStorage(db.prisma), shop, logger });
+    const adapter = new ConsoleAdapter({
+      input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
+      output: io.stdout as NodeJS.WritableStream & import('node:stream').Writable,
+      userId,
+      userName: options.as === 'advisor' ? 'Advisor' : 'Customer',
+      conversationId: `console-${userId}`,
+    });
+    adapter.onTurnError = async (context, error) => {
+      logger.error('console turn failed', { error });
+      await context.sendActivity(t('zh', 'unavailable'));
+    };
+    await adapter.listen((context) => bot.run(context));
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import type { Prisma } from '../db/client';
+import { loadShopCalendar, openingFor, type LoadedShopCalendar, type OpeningWindow } from '../calendar';
+import { addDays, dbDateToLocalDate, isLocalDate, localParts, timeToMinute, zonedInstant, type LocalDate } from '../time';
+import { UnknownServiceError, type SlotUnavailableReason } from './errors';
+import {
+  candidateStarts,
+  earliestStart,
+  isOnGrid,
+  jobRequirements,
+  makeSlot,
+  nearestTo,
+  OccupancyIndex,
+  partOfDayTarget,
+  partOfDayWindow,
+  partsVerdict,
+  qualifiedTechnicians,
+  slotUnits,
+  toMilli,
+  usableBays,
+  LEAD_TIME_MINUTES,
+  type Bay,
+  type JobRequirements,
+  type PartNeed,
+  type PartOfDay,
+  type PartsVerdict,
+  type Slot,
+  type Technician,
+} from './slots';
+
+export type { Slot, PartOfDay } from './slots';
+
+/**
+ * Bookable slots for a set of services. Everything the search needs is loaded once per
+ * call (shop calendar, items, resources, parts); occupancy is read only for the days
+ * being looked at, by the indexed slotStart, never by scanning bookings.
+ */
+
+/** Prisma client or interactive-transaction client: the booking writes search inside their transaction. */
+export type Db = Prisma.TransactionClient;
+
+export type CatalogItemWithParts = Prisma.ServiceCatalogItemGetPayload<{ include: { parts: { include: { part: true } } } }>;
+
+export interface SearchContext {
+  shop: LoadedShopCalendar;
+  items: CatalogItemWithParts[];
+  requirements: JobRequirements;
+  /** Usable bays and qualified technicians, in the order they are assigned. */
+  bays: Bay[];
+  technicians: Technician[];
+  parts: PartsVerdict;
+  today: LocalDate;
+  /** Last date inside the booking horizon. */
+  lastDate: LocalDate;
+  earliest: Date;
+}
+
+export interface SearchOptions {
+  /** A booking being moved: its occupancy and its parts reservation don't count against it. */
+  excludeBookingId?: string;
+  leadMinutes?: number;
+}
+
+/** Loads the shop's items and, when they need parts, what confirmed future bookings already reserved. */
+export async function loadSearchContext(
+  db: Db,
+  input: { shopId: string; catalogItemIds: readonly string[]; now: Date } & SearchOptions,
+): Promise<SearchContext> {
+  const ids = [...new Set(input.catalogItemIds)];
+  // Sequential on purpose: inside a transaction these share one connection, and pg
+  // deprecates overlapping queries on one client.
+  const shop = await loadShopCalendar(db, input.shopId);
+  const found = await db.serviceCatalogItem.findMany({
+    where: { id: { in: ids }, shopId: input.shopId, active: true },
+    include: { parts: { include: { part: true } } },
+  });
+  const bays = await db.serviceBay.findMany({ where: { shopId: input.shopId, active: true }, select: { id: true, name: true, kind: true } });
+  const technicians = await db.technician.findMany({ where: { shopId: input.shopId, active: true }, select: { id: true, name: true, skills: true } });
+  const missing = ids.filter((id) => !found.some((i) => i.id === id));
+  if (missing.length || ids.length === 0) throw new UnknownServiceError(missing);
+  const items = ids.map((id) => found.find((i) => i.id === id)!);
+  const requirements = jobRequirements(items, shop.slotMinutes);
+  const parts = partsVerdict(await partNeeds(db, input.shopId, items, input.now, input.excludeBookingId));
+  const today = localParts(input.now, shop.timeZone).date;
+  return {
+    shop,
+    items,
+    requirements,
+    bays: usableBays(bays, requirements.bayKinds),
+    technicians: qualifiedTechnicians(technicians, requirements.skills),
+    parts,
+    today,
+    lastDate: addDays(today, shop.bookingHorizonDays),
+    earliest: earliestStart(input.now, input.leadMinutes ?? LEAD_TIME_MINUTES),
+  };
+}
+
+async function partNeeds(db: Db, shopId: string, items: CatalogItemWithParts[], now: Date, excludeBookingId?: string): Promise<PartNeed[]> {
+  const needs = new Map<string, PartNeed>();
+  for (const item of items) {
+    for (const cp of item.parts) {
+      const need = needs.get(cp.partId);
+      if (need) need.neededMilli += toMilli(cp.quantity);
+      else
+        needs.set(cp.partId, {
+          partId: cp.partId,
+          sku: cp.part.sku,
+          neededMilli: toMilli(cp.quantity),
+          stockMilli: toMilli(cp.part.stockQty),
+          reservedMilli: 0,
+          restockDate: cp.part.restockDate ? dbDateToLocalDate(cp.part.restockDate) : null,
+        });
+    }
+  }
+  if (needs.size === 0) return [];
+  // One aggregate over the shop's future confirmed bookings (index on shopId, startsAt);
+  // only the parts this job needs are summed.
+  const rows = await db.$queryRawUnsafe<Array<{ partId: string; milli: string }>>(
+    `SELECT cp."partId" AS "partId", (SUM(cp."quantity") * 1000)::bigint::text AS milli
+       FROM "Booking" b
+       JOIN "BookingLine" bl ON bl."bookingId" = b."id"
+       JOIN "ServiceCatalogPart" cp ON cp."catalogItemId" = bl."catalogItemId"
+      WHERE b."shopId" = $1 AND b."status" = 'CONFIRMED' AND b."startsAt" >= $2
+        AND cp."partId" = ANY($3::text[]) AND b."id" <> $4
+      GROUP BY cp."partId"`,
+    shopId,
+    now,
+    [...needs.keys()],
+    excludeBookingId ?? '',
+  );
+  for (const row of rows) needs.get(row.partId)!.reservedMilli = Number(row.milli);
+  return [...needs.values()];
+}
+
+// ───────────────────────────── Occupancy, loaded per day range ─────────────────────────────
+
+/** Reads occupancy lazily for the days the search visits, a week at a time. */
+export class OccupancyLoader {
+  readonly bays = new OccupancyIndex();
+  readonly technicians = new OccupancyIndex();
+  private readonly loaded = new Set<LocalDate>();
+  /** Number of round trips, for tests that check the search stays narrow. */
+  queries = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: Pick<SearchContext, 'bays' | 'technicians' | 'shop'>,
+    private readonly excludeBookingId?: string,
+  ) {}
+
+  async ensure(from: LocalDate, to: LocalDate): Promise<void> {
+    const missing: LocalDate[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) if (!this.loaded.has(d)) missing.push(d);
+    if (missing.length === 0 || this.ctx.bays.length === 0 || this.ctx.technicians.length === 0) return;
+    const tz = this.ctx.shop.timeZone;
+    const range = { gte: zonedInstant(missing[0], 0, tz), lt: zonedInstant(addDays(missing[missing.length - 1], 1), 0, tz) };
+    const notThis = this.excludeBookingId ? { bookingId: { not: this.excludeBookingId } } : {};
+    const bayRows = await this.db.bayOccupancy.findMany({
+      where: { bayId: { in: this.ctx.bays.map((b) => b.id) }, slotStart: range, ...notThis },
+      select: { bayId: true, slotStart: true },
+    });
+    const techRows = await this.db.technicianOccupancy.findMany({
+      where: { technicianId: { in: this.ctx.technicians.map((t) => t.id) }, slotStart: range, ...notThis },
+      select: { technicianId: true, slotStart: true },
+    });
+    this.queries += 2;
+    for (const r of bayRows) this.bays.add(r.bayId, r.slotStart);
+    for (const r of techRows) this.technicians.add(r.technicianId, r.slotStart);
+    for (const d of missing) this.loaded.add(d);
+  }
+}
+
+// ───────────────────────────── One day ─────────────────────────────
+
+export interface DayVerdict {
+  opening: OpeningWindow | null;
+  /** Bookable slots, in time order. */
+  slots: Slot[];
+  /** Starts inside opening hours that are already too soon (or passed). */
+  pastStarts: number;
+  /** True when parts or the horizon rule out the whole day. */
+  blocked: boolean;
+}
+
+/** Whether a day can have slots at all, before looking at occupancy. */
+function dayBlocked(ctx: SearchContext, date: LocalDate): boolean {
+  return date < ctx.today || date > ctx.lastDate || (ctx.parts.availableFrom !== null && date < ctx.parts.availableFrom);
+}
+
+/** Bookable slots of one day; the loader must already hold that day's occupancy. */
+export function evaluateDay(ctx: SearchContext, occupancy: OccupancyLoader, date: LocalDate): DayVerdict {
+  const opening = openingFor(ctx.shop, date);
+  if (!opening) return { opening, slots: [], pastStarts: 0, blocked: false };
+  const { durationMinutes } = ctx.requirements;
+  const slotMinutes = ctx.shop.slotMinutes;
+  const tz = ctx.shop.timeZone;
+  const slots: Slot[] = [];
+  let pastStarts = 0;
+  const blocked = dayBlocked(ctx, date);
+  for (const start of candidateStarts(opening, slotMinutes, durationMinutes)) {
+    const slot = makeSlot(date, start, durationMinutes, tz);
+    if (slot.startsAt < ctx.earliest) {
+      pastStarts++;
+      continue;
+    }
+    if (blocked) continue;
+    const units = slotUnits(date, start, durationMinutes, slotMinutes, tz);
+    if (occupancy.bays.firstFree(ctx.bays, units) && occupancy.technicians.firstFree(ctx.technicians, units)) slots.push(slot);
+  }
+  return { opening, slots, pastStarts, blocked };
+}
+
+// ───────────────────────────── The search ─────────────────────────────
+
+export interface WantedTime {
+  date: LocalDate;
+  time: string | null;
+  part: PartOfDay | null;
+}
+
+export interface FindSlotsInput {
+  shopId: string;
+  catalogItemIds: string[];
+  wanted: WantedTime;
+  now: Date;
+  /** How many other slots to offer; 2 by default. */
+  maxAlternatives?: number;
+  /** When rescheduling: the booking's own occupancy and parts reservation don't count. */
+  excludeBookingId?: string;
+  /** Same as excludeBookingId (the name the dialogs use). */
+  ignoreBookingId?: string;
+}
+
+export interface FindSlotsResult {
+  /** The exact slot asked for, when it is bookable. */
+  requested: Slot | null;
+  /** Nearest other slots: the same day first, then the following working days. */
+  alternatives: Slot[];
+  reason?: SlotUnavailableReason;
+  /** Parts short for this job: no date means the advisor must confirm (booking is flagged). */
+  partsShortage?: { partSkus: string[]; restockDate: LocalDate | null };
+}
+
+/** The name the dialogs use for the result. */
+export type SlotSearchResult = FindSlotsResult;
+
+const findSlotsSchema = z.object({
+  shopId: z.string().min(1),
+  catalogItemIds: z.array(z.string().min(1)).min(1, 'choose at least one service'),
+  wanted: z.object({
+    date: z.string().refine(isLocalDate, 'date must be YYYY-MM-DD'),
+    time: z
+      .string()
+      .refine((t) => timeToMinute(t) !== null, 'time must be HH:mm')
+      .nullable(),
+    part: z.enum(['morning', 'noon', 'afternoon', 'evening']).nullable(),
+  }),
+  now: z.date().refine((d) => !Number.isNaN(d.getTime()), 'now must be a valid Date'),
+  maxAlternatives: z.number().int().min(0).max(20).default(2),
+  excludeBookingId: z.string().optional(),
+  ignoreBookingId: z.string().optional(),
+});
+
+// How far the search walks for alternatives, and how many days it reads per query.
+const PREFETCH_DAYS = 7;
+
+export async function findSlots(db: Db, rawInput: FindSlotsInput): Promise<FindSlotsResult> {
+  const parsed = findSlotsSchema.parse(rawInput);
+  const input = { ...parsed, excludeBookingId: parsed.excludeBookingId ?? parsed.ignoreBookingId };
+  const ctx = await loadSearchContext(db, input);
+  const occupancy = new OccupancyLoader(db, ctx, input.excludeBookingId);
+  return searchSlots(ctx, occupancy, input.wanted, input.maxAlternatives);
+}
+
+/** The search proper, over a loaded context (createBooking reuses it to offer alternatives). */
+export async function searchSlots(ctx: SearchContext, occupancy: OccupancyLoader, wanted: WantedTime, maxAlternatives = 2): Promise<FindSlotsResult> {
+  const { durationMinutes } = ctx.requirements;
+  const slotMinutes = ctx.shop.slotMinutes;
+  const wantedMinute = wanted.time ? timeToMinute(wanted.time) : null;
+  const shortage = ctx.parts.shortSkus.length
+    ? { partsShortage: { partSkus: ctx.parts.shortSkus, restockDate: ctx.parts.restockDate } }
+    : {};
+
+  /** Where on another day's timetable the customer's wish points. */
+  const targetOn = (opening: OpeningWindow): number =>
+    wantedMinute ?? (wanted.part ? partOfDayTarget(wanted.part, opening) : opening.openMinute);
+
+  const visit = async (date: LocalDate, forward: boolean): Promise<DayVerdict> => {
+    if (forward) await occupancy.ensure(date, minDate(addDays(date, PREFETCH_DAYS - 1), ctx.lastDate));
+    else await occupancy.ensure(maxDate(addDays(date, -(PREFETCH_DAYS - 1)), ctx.today), date);
+    return evaluateDay(ctx, occupancy, date);
+  };
+
+  /** Alternatives from the days after (or before) `from`, nearest to the wish on each day. */
+  const fromOtherDays = async (from: LocalDate, forward: boolean, need: number, inclusive = false): Promise<Slot[]> => {
+    const out: Slot[] = [];
+    if (need <= 0) return out;
+    const step = forward ? 1 : -1;
+    let date = inclusive ? from : addDays(from, step);
+    if (forward && ctx.parts.availableFrom && date < ctx.parts.availableFrom) date = ctx.parts.availableFrom;
+    while (out.length < need && (forward ? date <= ctx.lastDate : date >= ctx.today)) {
+      const opening = openingFor(ctx.shop, date);
+      if (opening && !dayBlocked(ctx, date)) {
+        const day = await visit(date, forward);
+        out.push(...nearestTo(day.slots, targetOn(opening)).slice(0, need - out.length));
+      }
+      date = addDays(date, step);
+    }
+    return out;
+  };
+
+  const result = (requested: Slot | null, sameDay: Slot[], reason: SlotUnavailableReason | undefined, others: Slot[]): FindSlotsResult => ({
+    requested,
+    alternatives: [...sameDay, ...others].slice(0, maxAlternatives),
+    ...(reason ? { reason } : {}),
+    ...shortage,
+  });
+
+  const date = wanted.date;
+  if (date < ctx.today) {
+    return result(null, [], 'past', await fromOtherDays(ctx.today, true, maxAlternatives, true));
+  }
+  if (date > ctx.lastDate) {
+    // Nothing after the horizon can be offered: the latest bookable days come closest.
+    return result(null, [], 'beyond-horizon', await fromOtherDays(ctx.lastDate, false, maxAlternatives, true));
+  }
+  const opening = openingFor(ctx.shop, date);
+  if (!opening) return result(null, [], 'closed', await fromOtherDays(date, true, maxAlternatives));
+
+  const day = await visit(date, true);
+  const rest = async (taken: number) => fromOtherDays(date, true, maxAlternatives - taken);
+
+  if (wantedMinute !== null) {
+    const start = zonedInstant(date, wantedMinute, ctx.shop.timeZone);
+    const nearest = nearestTo(day.slots, wantedMinute);
+    if (wantedMinute < opening.openMinute || wantedMinute + durationMinutes > opening.closeMinute) {
+      const same = nearest.slice(0, maxAlternatives);
+      return result(null, same, 'outside-hours', await rest(same.length));
+    }
+    if (start < ctx.earliest) {
+      const same = nearest.slice(0, maxAlternatives);
+      return result(null, same, 'past', await rest(same.length));
+    }
+    const exact = day.slots.find((s) => s.startsAt.getTime() === start.getTime()) ?? null;
+    const same = nearest.filter((s) => s !== exact).slice(0, maxAlternatives);
+    // Off the grid (10:15) is not "full": the nearest grid times are simply offered.
+    const reason = exact || !isOnGrid(wantedMinute, opening, slotMinutes, durationMinutes) ? undefined : 'full';
+    return result(exact, same, reason, await rest(same.length));
+  }
+
+  if (wanted.part) {
+    const window = partOfDayWindow(wanted.part, opening);
+    if (!window) {
+      // Evening: the shop is shut by then; the latest slots are the closest offer.
+      const same = nearestTo(day.slots, opening.closeMinute).slice(0, maxAlternatives);
+      return result(null, same, 'outside-hours', await rest(same.length));
+    }
+    const inWindow = day.slots.filter((s) => {
+      const m = timeToMinute(s.time)!;
+      return m >= window.fromMinute && m < window.toMinute;
+    });
+    if (inWindow.length) {
+      const same = inWindow.slice(0, maxAlternatives);
+      return result(null, same, undefined, await rest(same.length));
+    }
+    const windowStarts = candidateStarts(opening, slotMinutes, durationMinutes).filter((m) => m >= window.fromMinute && m < window.toMinute);
+    const windowPast = windowStarts.every((m) => zonedInstant(date, m, ctx.shop.timeZone) < ctx.earliest);
+    const same = nearestTo(day.slots, window.fromMinute).slice(0, maxAlternatives);
+    return result(null, same, windowPast ? 'past' : 'full', await rest(same.length));
+  }
+
+  if (day.slots.length) {
+    const same = day.slots.slice(0, maxAlternatives);
+    return result(null, same, undefined, await rest(same.length));
+  }
+  const allPast = day.pastStarts > 0 && day.pastStarts === candidateStarts(opening, slotMinutes, durationMinutes).length;
+  return result(null, [], allPast ? 'past' : 'full', await rest(0));
+}
+
+function minDate(a: LocalDate, b: LocalDate): LocalDate {
+  return a < b ? a : b;
+}
+
+function maxDate(a: LocalDate, b: LocalDate): LocalDate {
+  return a > b ? a : b;
+}

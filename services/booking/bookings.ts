@@ -1,0 +1,339 @@
+import { z } from 'zod';
+import type { Prisma, PrismaClient } from '../db/client';
+import { openingFor } from '../calendar';
+import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
+import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } from './availability';
+import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, SlotUnavailableError } from './errors';
+import { estimateFor } from './estimate';
+import { isOnGrid, slotUnits, type Slot } from './slots';
+
+/**
+ * Booking writes. Double booking is prevented by the database, not by the read before
+ * the write: each booking inserts one BayOccupancy and one TechnicianOccupancy row per
+ * slot unit it holds, and their primary keys (resource, slotStart) make a second holder
+ * impossible. A transaction that loses the race gets a unique violation, rolls back
+ * entirely and retries with the next free resource.
+ */
+
+type Booking = Prisma.BookingModel;
+type Tx = Prisma.TransactionClient;
+
+export const REMINDER_JOB_KIND = 'booking.reminder';
+export const reminderDedupeKey = (bookingId: string) => `booking-reminder:${bookingId}`;
+
+// Waiting for a connection (PostgreSQL pool) or for PGlite's single connection under a
+// burst of bookings can take seconds; Prisma's defaults (2 s / 5 s) would fail them.
+const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+const MAX_ATTEMPTS = 10;
+
+/** The evening before at 18:00 shop time, or at once if that has already passed. */
+export function reminderRunAt(startsAt: Date, timeZone: string, now: Date): Date {
+  const { date } = localParts(startsAt, timeZone);
+  const runAt = zonedInstant(addDays(date, -1), 18 * 60, timeZone);
+  return runAt < now ? now : runAt;
+}
+
+/** Unique violation (another booking took the bay or technician) or serialization failure / deadlock. */
+export function isRetryableConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code === 'P2002' || e.code === 'P2034') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /could not serialize|deadlock detected|40001|40P01/.test(message);
+}
+
+function backoff(attempt: number): Promise<void> {
+  // Jitter so that losers of one race do not collide again in lockstep.
+  return new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 10 * attempt) + 1));
+}
+
+interface Placement {
+  slot: Slot;
+  units: Date[];
+}
+
+/** Checks that `startsAt` is a slot the shop offers for this job, ignoring occupancy. */
+export function placeJob(ctx: SearchContext, startsAt: Date): Placement {
+  const tz = ctx.shop.timeZone;
+  const { date, minute } = localParts(startsAt, tz);
+  const duration = ctx.requirements.durationMinutes;
+  if (startsAt < ctx.earliest || date < ctx.today) throw new SlotUnavailableError('past');
+  if (date > ctx.lastDate) throw new SlotUnavailableError('beyond-horizon');
+  const opening = openingFor(ctx.shop, date);
+  if (!opening) throw new SlotUnavailableError('closed');
+  if (!isOnGrid(minute, opening, ctx.shop.slotMinutes, duration) || zonedInstant(date, minute, tz).getTime() !== startsAt.getTime()) {
+    throw new SlotUnavailableError('outside-hours');
+  }
+  // Parts are expected on their restock date: nothing earlier can be done.
+  if (ctx.parts.availableFrom && date < ctx.parts.availableFrom) throw new SlotUnavailableError('full');
+  const units = slotUnits(date, minute, duration, ctx.shop.slotMinutes, tz);
+  const slot = { startsAt, endsAt: zonedInstant(date, minute + duration, tz), date, time: minuteToTime(minute) };
+  return { slot, units };
+}
+
+/** Picks the first free bay and technician for the whole job, or explains that none is. */
+async function assignResources(tx: Tx, ctx: SearchContext, placement: Placement, excludeBookingId?: string) {
+  const occupancy = new OccupancyLoader(tx, ctx, excludeBookingId);
+  await occupancy.ensure(placement.slot.date, placement.slot.date);
+  const bay = occupancy.bays.firstFree(ctx.bays, placement.units);
+  const technician = occupancy.technicians.firstFree(ctx.technicians, placement.units);
+  if (!bay || !technician) throw new SlotUnavailableError('full');
+  return { bay, technician };
+}
+
+async function holdResources(tx: Tx, bookingId: string, bayId: string, technicianId: string, units: readonly Date[]): Promise<void> {
+  // Bays before technicians in every transaction: one lock order, so waits never form a cycle.
+  await tx.bayOccupancy.createMany({ data: units.map((slotStart) => ({ bayId, slotStart, bookingId })) });
+  await tx.technicianOccupancy.createMany({ data: units.map((slotStart) => ({ technicianId, slotStart, bookingId })) });
+}
+
+/** Process-wide counters, for logs and /metrics: how often bookings lost a race. */
+export const bookingMetrics = { conflictsRetried: 0, conflictsExhausted: 0 };
+
+/** Runs `attempt` in its own transaction until it commits, retrying lost races a bounded number of times. */
+async function withRetries<T>(prisma: PrismaClient, work: (tx: Tx, attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction((tx) => work(tx, attempt), TX_OPTIONS);
+    } catch (error) {
+      if (!isRetryableConflict(error)) throw error;
+      if (attempt >= MAX_ATTEMPTS) {
+        bookingMetrics.conflictsExhausted++;
+        throw new SlotUnavailableError('full');
+      }
+      bookingMetrics.conflictsRetried++;
+      await backoff(attempt);
+    }
+  }
+}
+
+/** Fills in other slots for a failed attempt; best effort, never hides the original error. */
+async function withAlternatives(prisma: PrismaClient, error: unknown, input: { shopId: string; catalogItemIds: string[]; startsAt: Date; now: Date; excludeBookingId?: string }): Promise<never> {
+  if (error instanceof SlotUnavailableError && error.alternatives.length === 0) {
+    try {
+      const ctx = await loadSearchContext(prisma, input);
+      const { date, minute } = localParts(input.startsAt, ctx.shop.timeZone);
+      const wanted = { date, time: minuteToTime(minute), part: null };
+      const found = await searchSlots(ctx, new OccupancyLoader(prisma, ctx, input.excludeBookingId), wanted);
+      error.alternatives = found.requested ? [found.requested, ...found.alternatives].slice(0, 2) : found.alternatives;
+    } catch {
+      /* alternatives are a courtesy */
+    }
+  }
+  throw error;
+}
+
+const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+
+const createSchema = z.object({
+  shopId: z.string().min(1),
+  customerId: z.string().min(1),
+  vehicleId: z.string().min(1),
+  catalogItemIds: z.array(z.string().min(1)).min(1, 'choose at least one service'),
+  startsAt: dateSchema,
+  channel: z.string().min(1).nullable().default(null),
+  notes: z.string().max(2000).optional(),
+  now: dateSchema,
+  /** Compute other slots when the wanted one is gone (a few extra queries). */
+  offerAlternatives: z.boolean().default(true),
+});
+
+export type CreateBookingInput = z.input<typeof createSchema>;
+
+export async function createBooking(prisma: PrismaClient, rawInput: CreateBookingInput): Promise<Booking> {
+  const input = createSchema.parse(rawInput);
+  try {
+    return await withRetries(prisma, async (tx, attempt) => {
+      const customer = await tx.customer.findFirst({ where: { id: input.customerId, shopId: input.shopId }, select: { id: true } });
+      if (!customer) throw new BookingInputError(`customer ${input.customerId} is not a customer of shop ${input.shopId}`);
+      const vehicle = await tx.vehicle.findFirst({ where: { id: input.vehicleId, customerId: input.customerId }, select: { id: true } });
+      if (!vehicle) throw new BookingInputError(`vehicle ${input.vehicleId} does not belong to customer ${input.customerId}`);
+
+      const ctx = await loadSearchContext(tx, input);
+      const placement = placeJob(ctx, input.startsAt);
+      const { bay, technician } = await assignResources(tx, ctx, placement);
+      const estimate = estimateFor(ctx.shop, ctx.items);
+      const booking = await tx.booking.create({
+        data: {
+          shopId: input.shopId,
+          customerId: input.customerId,
+          vehicleId: input.vehicleId,
+          bayId: bay.id,
+          technicianId: technician.id,
+          startsAt: placement.slot.startsAt,
+          endsAt: placement.slot.endsAt,
+          estimateFen: estimate.totalFen,
+          partsFlagged: ctx.parts.shortSkus.length > 0,
+          channel: input.channel,
+          notes: input.notes,
+          lines: { create: ctx.items.map((i) => ({ catalogItemId: i.id })) },
+        },
+      });
+      await holdResources(tx, booking.id, bay.id, technician.id, placement.units);
+      await tx.job.create({
+        data: {
+          kind: REMINDER_JOB_KIND,
+          runAt: reminderRunAt(booking.startsAt, ctx.shop.timeZone, input.now),
+          payload: { bookingId: booking.id },
+          dedupeKey: reminderDedupeKey(booking.id),
+        },
+      });
+      await tx.auditEvent.create({
+        data: {
+          shopId: input.shopId,
+          actorType: 'customer',
+          actorId: input.customerId,
+          action: 'booking.created',
+          entityType: 'Booking',
+          entityId: booking.id,
+          at: input.now,
+          data: {
+            startsAt: booking.startsAt.toISOString(),
+            catalogItemIds: ctx.items.map((i) => i.id),
+            bayId: bay.id,
+            technicianId: technician.id,
+            estimateFen: estimate.totalFen,
+            partsShort: ctx.parts.shortSkus,
+            channel: input.channel,
+            // How many lost races it took: a measure of contention on popular slots.
+            attempt,
+          },
+        },
+      });
+      return booking;
+    });
+  } catch (error) {
+    if (!input.offerAlternatives) throw error;
+    return withAlternatives(prisma, error, input);
+  }
+}
+
+/** The booking, if it exists and belongs to this customer; otherwise BookingNotFoundError. */
+async function ownBooking(tx: Tx, bookingId: string, customerId: string) {
+  const booking = await tx.booking.findUnique({ where: { id: bookingId }, include: { lines: { select: { catalogItemId: true } } } });
+  if (!booking || booking.customerId !== customerId) throw new BookingNotFoundError(bookingId);
+  return booking;
+}
+
+function assertChangeable(booking: Booking, now: Date): void {
+  if (booking.status !== 'CONFIRMED') throw new BookingNotChangeableError(booking.id, booking.status);
+  if (booking.startsAt <= now) throw new BookingNotChangeableError(booking.id, 'started');
+}
+
+const rescheduleSchema = z.object({
+  bookingId: z.string().min(1),
+  customerId: z.string().min(1),
+  startsAt: dateSchema,
+  now: dateSchema,
+  offerAlternatives: z.boolean().default(true),
+});
+
+/** Moves a booking to another slot under the same guard; the reminder follows it. */
+export async function rescheduleBooking(prisma: PrismaClient, rawInput: z.input<typeof rescheduleSchema>): Promise<Booking> {
+  const input = rescheduleSchema.parse(rawInput);
+  let searchInput: { shopId: string; catalogItemIds: string[] } | undefined;
+  try {
+    return await withRetries(prisma, async (tx, attempt) => {
+      const current = await ownBooking(tx, input.bookingId, input.customerId);
+      assertChangeable(current, input.now);
+      const catalogItemIds = current.lines.map((l) => l.catalogItemId);
+      searchInput = { shopId: current.shopId, catalogItemIds };
+      // The booking's own occupancy and parts reservation must not block its new slot.
+      const ctx = await loadSearchContext(tx, { shopId: current.shopId, catalogItemIds, now: input.now, excludeBookingId: current.id });
+      const placement = placeJob(ctx, input.startsAt);
+      const { bay, technician } = await assignResources(tx, ctx, placement, current.id);
+      await tx.bayOccupancy.deleteMany({ where: { bookingId: current.id } });
+      await tx.technicianOccupancy.deleteMany({ where: { bookingId: current.id } });
+      await holdResources(tx, current.id, bay.id, technician.id, placement.units);
+      const booking = await tx.booking.update({
+        where: { id: current.id },
+        data: {
+          startsAt: placement.slot.startsAt,
+          endsAt: placement.slot.endsAt,
+          bayId: bay.id,
+          technicianId: technician.id,
+          partsFlagged: ctx.parts.shortSkus.length > 0,
+        },
+      });
+      const runAt = reminderRunAt(booking.startsAt, ctx.shop.timeZone, input.now);
+      // A reminder already sent for the old date must go out again for the new one.
+      await tx.job.upsert({
+        where: { dedupeKey: reminderDedupeKey(booking.id) },
+        create: { kind: REMINDER_JOB_KIND, runAt, payload: { bookingId: booking.id }, dedupeKey: reminderDedupeKey(booking.id) },
+        update: { runAt, status: 'PENDING', attempts: 0, lastError: null, lockedBy: null, lockedUntil: null, finishedAt: null },
+      });
+      await tx.auditEvent.create({
+        data: {
+          shopId: booking.shopId,
+          actorType: 'customer',
+          actorId: input.customerId,
+          action: 'booking.rescheduled',
+          entityType: 'Booking',
+          entityId: booking.id,
+          at: input.now,
+          data: { from: current.startsAt.toISOString(), to: booking.startsAt.toISOString(), bayId: bay.id, technicianId: technician.id, attempt },
+        },
+      });
+      return booking;
+    });
+  } catch (error) {
+    if (!input.offerAlternatives || !searchInput) throw error;
+    return withAlternatives(prisma, error, { ...searchInput, startsAt: input.startsAt, now: input.now, excludeBookingId: input.bookingId });
+  }
+}
+
+const cancelSchema = z.object({
+  bookingId: z.string().min(1),
+  customerId: z.string().min(1),
+  reason: z.string().max(500).nullable().default(null),
+  now: dateSchema,
+});
+
+/** Cancels a booking; its slot is free the moment this commits. Cancelling twice is harmless. */
+export async function cancelBooking(prisma: PrismaClient, rawInput: z.input<typeof cancelSchema>): Promise<Booking> {
+  const input = cancelSchema.parse(rawInput);
+  return prisma.$transaction(async (tx) => {
+    const current = await ownBooking(tx, input.bookingId, input.customerId);
+    if (current.status === 'CANCELLED') return current;
+    assertChangeable(current, input.now);
+    await tx.bayOccupancy.deleteMany({ where: { bookingId: current.id } });
+    await tx.technicianOccupancy.deleteMany({ where: { bookingId: current.id } });
+    const booking = await tx.booking.update({
+      where: { id: current.id },
+      data: { status: 'CANCELLED', cancelledAt: input.now, cancelReason: input.reason },
+    });
+    await tx.job.updateMany({
+      where: { dedupeKey: reminderDedupeKey(current.id), status: { in: ['PENDING', 'FAILED'] } },
+      data: { status: 'CANCELLED', finishedAt: input.now },
+    });
+    await tx.auditEvent.create({
+      data: {
+        shopId: current.shopId,
+        actorType: 'customer',
+        actorId: input.customerId,
+        action: 'booking.cancelled',
+        entityType: 'Booking',
+        entityId: current.id,
+        at: input.now,
+        data: { startsAt: current.startsAt.toISOString(), reason: input.reason },
+      },
+    });
+    return booking;
+  }, TX_OPTIONS);
+}
+
+export type UpcomingBooking = Prisma.BookingGetPayload<{
+  include: { lines: { include: { catalogItem: true } }; vehicle: true };
+}>;
+
+/** The customer's confirmed bookings that have not ended yet, soonest first. */
+export async function listUpcomingBookings(prisma: Pick<PrismaClient, 'booking'>, customerId: string, now: Date): Promise<UpcomingBooking[]> {
+  return prisma.booking.findMany({
+    where: { customerId, status: 'CONFIRMED', endsAt: { gt: now } },
+    include: { lines: { include: { catalogItem: true } }, vehicle: true },
+    orderBy: { startsAt: 'asc' },
+  });
+}
+
+export { estimateServices } from './estimate';
+export { SlotUnavailableError, BookingNotFoundError, BookingNotChangeableError, BookingInputError, UnknownServiceError } from './errors';

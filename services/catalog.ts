@@ -1,0 +1,253 @@
+import type { Prisma, PrismaClient } from './db/client';
+
+type ServiceCatalogItem = Prisma.ServiceCatalogItemModel;
+type CatalogueDb = Pick<PrismaClient, 'serviceCatalogItem'>;
+
+/**
+ * Recognises the services a customer names in free text ("保养和四轮定位",
+ * "oil chnage and tire rotation"). Pure and synchronous over a preloaded catalogue:
+ * it runs on every message, so no query and no regex built per call.
+ *
+ * Chinese has no spaces, so Chinese names are found as substrings of the text with its
+ * whitespace removed. English names are matched on word boundaries ("ac" must not
+ * match inside "replace"), tolerating plurals, joined or split words and small typos.
+ * Where names overlap, the longest match wins ("后刹车片" beats "刹车片", "空调滤芯"
+ * beats "空调"); several services in one sentence are all returned, in text order.
+ */
+
+export type CatalogueEntry = Pick<ServiceCatalogItem, 'id' | 'code' | 'nameZh' | 'nameEn' | 'aliases'> & Partial<ServiceCatalogItem>;
+
+interface Term<T> {
+  item: T;
+  lang: 'zh' | 'en';
+  /** zh: the name without whitespace; en: normalised words joined without spaces. */
+  key: string;
+  /** en only: number of words, to bound the spans compared against it. */
+  words: number;
+}
+
+interface Compiled<T> {
+  zh: Term<T>[];
+  en: Term<T>[];
+}
+
+interface Match<T> {
+  item: T;
+  start: number;
+  end: number;
+  exact: boolean;
+  lang: 'zh' | 'en';
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+const WORD = /[a-z0-9]+(?:['/&.-][a-z0-9]+)*/g;
+
+function normalise(text: string): string {
+  // NFKC folds full-width letters and digits (ＯＩＬ, ４) that Chinese keyboards produce.
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/** One English word as compared: punctuation inside dropped (a/c → ac), plural -s off. */
+function wordKey(word: string): string {
+  const w = word.replace(/['/&.-]/g, '');
+  return w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
+}
+
+function englishWords(text: string): Array<{ key: string; start: number; end: number }> {
+  const out: Array<{ key: string; start: number; end: number }> = [];
+  for (const m of text.matchAll(WORD)) out.push({ key: wordKey(m[0]), start: m.index!, end: m.index! + m[0].length });
+  return out;
+}
+
+/** Typos tolerated for a name of this many letters: none for short words, where one edit changes the word. */
+function allowedEdits(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+// Three reused rows: the distance runs thousands of times per message.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transposition: "chnage"). */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+    rowC = new Int32Array(b.length + 1);
+  }
+  // rowA: i-2, rowB: i-1, rowC: i.
+  for (let j = 0; j <= b.length; j++) rowB[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rowC[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(rowB[j] + 1, rowC[j - 1] + 1, rowB[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, rowA[j - 2] + 1);
+      rowC[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > limit) return limit + 1;
+    const t = rowA;
+    rowA = rowB;
+    rowB = rowC;
+    rowC = t;
+  }
+  return rowB[b.length];
+}
+
+const compiledCache = new WeakMap<readonly object[], Compiled<object>>();
+
+function compile<T extends CatalogueEntry>(catalogue: readonly T[]): Compiled<T> {
+  const cached = compiledCache.get(catalogue);
+  if (cached) return cached as unknown as Compiled<T>;
+  const zh: Term<T>[] = [];
+  const en: Term<T>[] = [];
+  const seen = new Set<string>();
+  for (const item of catalogue) {
+    if (item.active === false) continue;
+    for (const name of [item.nameZh, item.nameEn, ...item.aliases]) {
+      const text = normalise(name).trim();
+      if (!text) continue;
+      if (CJK.test(text)) {
+        const key = text.replace(/\s+/g, '');
+        if (!seen.has(`zh:${item.id}:${key}`)) zh.push({ item, lang: 'zh', key, words: 0 });
+        seen.add(`zh:${item.id}:${key}`);
+      } else {
+        const words = englishWords(text);
+        const key = words.map((w) => w.key).join('');
+        if (key && !seen.has(`en:${item.id}:${key}`)) en.push({ item, lang: 'en', key, words: words.length });
+        seen.add(`en:${item.id}:${key}`);
+      }
+    }
+  }
+  const compiled = { zh, en };
+  compiledCache.set(catalogue, compiled as unknown as Compiled<object>);
+  return compiled;
+}
+
+function chineseMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
+  // Remove whitespace but remember where each kept character was, to report spans in `text`.
+  const positions: number[] = [];
+  let compact = '';
+  for (let i = 0; i < text.length; i++) {
+    if (/\s/.test(text[i])) continue;
+    positions.push(i);
+    compact += text[i];
+  }
+  const out: Match<T>[] = [];
+  for (const term of terms) {
+    for (let at = compact.indexOf(term.key); at !== -1; at = compact.indexOf(term.key, at + 1)) {
+      out.push({ item: term.item, start: positions[at], end: positions[at + term.key.length - 1] + 1, exact: true, lang: 'zh' });
+    }
+  }
+  return out;
+}
+
+function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
+  const words = englishWords(text);
+  const out: Match<T>[] = [];
+  for (const term of terms) {
+    const edits = allowedEdits(term.key.length);
+    // The customer may split or join words ("oilchange", "air con"): compare spans of
+    // one word fewer or more than the name has, on the words' letters alone.
+    const minSpan = Math.max(1, term.words - 1);
+    const maxSpan = term.words + 1;
+    for (let i = 0; i < words.length; i++) {
+      let joined = '';
+      for (let span = 1; span <= maxSpan && i + span <= words.length; span++) {
+        joined += words[i + span - 1].key;
+        if (span < minSpan) continue;
+        if (joined.length > term.key.length + edits) break;
+        if (joined.length < term.key.length - edits) continue;
+        const distance = joined === term.key ? 0 : edits > 0 ? editDistance(joined, term.key, edits) : 1;
+        if (distance <= edits) {
+          out.push({ item: term.item, start: words[i].start, end: words[i + span - 1].end, exact: distance === 0, lang: 'en' });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale: 'zh' | 'en'): T[] {
+  const normalised = normalise(text);
+  if (!normalised.trim()) return [];
+  const compiled = compile(catalogue);
+  const candidates = [...chineseMatches(normalised, compiled.zh), ...englishMatches(normalised, compiled.en)];
+  candidates.sort(
+    (a, b) =>
+      b.end - b.start - (a.end - a.start) ||
+      Number(b.exact) - Number(a.exact) ||
+      Number(b.lang === locale) - Number(a.lang === locale) ||
+      a.start - b.start,
+  );
+  const taken: Match<T>[] = [];
+  for (const c of candidates) {
+    if (taken.some((t) => c.start < t.end && t.start < c.end)) continue;
+    taken.push(c);
+  }
+  taken.sort((a, b) => a.start - b.start);
+  const result: T[] = [];
+  for (const t of taken) if (!result.includes(t.item)) result.push(t.item);
+  return result;
+}
+
+// ───────────────────────────── Per-shop catalogue cache ─────────────────────────────
+
+const CACHE_TTL_MS = 60_000;
+const catalogueCache = new Map<string, { loadedAt: number; items: Promise<ServiceCatalogItem[]> }>();
+
+/**
+ * Active catalogue of a shop, cached for a minute so matching stays off the database.
+ * The TTL runs on the monotonic clock: it is about freshness of a cache, not about
+ * business time, which services always receive as an explicit `now`.
+ */
+export function loadCatalogue(prisma: CatalogueDb, shopId: string): Promise<ServiceCatalogItem[]> {
+  const hit = catalogueCache.get(shopId);
+  const clock = performance.now();
+  if (hit && clock - hit.loadedAt < CACHE_TTL_MS) return hit.items;
+  const items = prisma.serviceCatalogItem.findMany({ where: { shopId, active: true }, orderBy: { code: 'asc' } });
+  catalogueCache.set(shopId, { loadedAt: clock, items });
+  // A failed load must not be served from the cache for a minute.
+  items.catch(() => {
+    if (catalogueCache.get(shopId)?.items === items) catalogueCache.delete(shopId);
+  });
+  return items;
+}
+
+/** Forget cached catalogues (after an advisor edits the catalogue, and between tests). */
+export function invalidateCatalogue(shopId?: string): void {
+  if (shopId) catalogueCache.delete(shopId);
+  else catalogueCache.clear();
+}
+
+/** The shop's active catalogue (cached), e.g. to show examples of what can be booked. */
+export function listCatalog(prisma: CatalogueDb, shopId: string): Promise<ServiceCatalogItem[]> {
+  return loadCatalogue(prisma, shopId);
+}
+
+/**
+ * Services named in `text`, in the order they appear, each once. Either over a
+ * preloaded catalogue (synchronous, pure) or over a shop's cached catalogue.
+ * `locale` only breaks ties between equally long names in both languages, in favour
+ * of the customer's own: customers mix languages, so both are always matched.
+ */
+export function matchServices<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale?: 'zh' | 'en'): T[];
+export function matchServices(prisma: CatalogueDb, shopId: string, text: string, locale?: 'zh' | 'en'): Promise<ServiceCatalogItem[]>;
+export function matchServices<T extends CatalogueEntry>(
+  source: readonly T[] | CatalogueDb,
+  a: string,
+  b?: string,
+  c?: 'zh' | 'en',
+): T[] | Promise<ServiceCatalogItem[]> {
+  if (Array.isArray(source)) return matchInCatalogue(source as readonly T[], a, (b as 'zh' | 'en' | undefined) ?? 'zh');
+  return loadCatalogue(source as CatalogueDb, a).then((catalogue) => matchInCatalogue(catalogue, b ?? '', c ?? 'zh'));
+}
+
+/** `matchServices` against a shop's cached catalogue. */
+export async function findServices(prisma: CatalogueDb, shopId: string, text: string, locale: 'zh' | 'en' = 'zh'): Promise<ServiceCatalogItem[]> {
+  return matchInCatalogue(await loadCatalogue(prisma, shopId), text, locale);
+}
