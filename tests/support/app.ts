@@ -17,13 +17,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: NodeJS.ProcessEnv = {}, now: () => Date = () => FROZEN_NOW): Promise<TestApp> {
+export async function startTestApp(env: NodeJS.ProcessEnv = {}, now: () => Date = () => FROZEN_NOW, extra: { wechatPuppet?: unknown } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const connector = await startFakeConnector();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
   const shopRow = await db.prisma.shop.findFirstOrThrow();
   const app = await startApp(config, createLogger(config.logLevel), {
     now,
+    wechatPuppet: extra.wechatPuppet,
     database: { db, shop: { id: shopRow.id, name: shopRow.name, nameEn: shopRow.nameEn, timeZone: shopRow.timeZone, bookingHorizonDays: shopRow.bookingHorizonDays } },
   });
   const url = `http://127.0.0.1:${app.server.port}`;
