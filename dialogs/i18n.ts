@@ -6,12 +6,11 @@ export type Locale = 'zh' | 'en';
 
 export function detectLocale(text: string | undefined, fallback: Locale): Locale {
   if (!text) return fallback;
-  const cjk = (text.match(/[\u3400-\u9fff]/g) ?? []).length;
-  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
-  if (cjk > 0) return 'zh';
-  // Plates and VINs are Latin letters too: two letters are not yet English.
-  if (latin >= 3 && /[a-z]{2,}/i.test(text.replace(/[A-HJ-NPR-Z0-9]{17}/g, ''))) return 'en';
-  return fallback;
+  if (/[\u3400-\u9fff]/.test(text)) return 'zh';
+  // Words made only of letters: plates, VINs and codes mix in digits ("LSVAU218", "A12345")
+  // and are not yet English; "ok" is too short to tell.
+  const words = text.match(/\b[A-Za-z]{2,}\b/g) ?? [];
+  return words.join('').length >= 3 ? 'en' : fallback;
 }
 
 type Vars = Record<string, string | number>;

@@ -22,7 +22,7 @@ export function parseMobile(input: string): ParseResult<string> {
   const digits = toHalfWidth(input).replace(/[\s\-()（）]/g, '').replace(/^(\+?86)/, '');
   const match = /1[3-9]\d{9}/.exec(digits);
   if (!match) {
-    if (/\d{7,}/.test(digits)) return fail('mobile.format');
+    if (/\d{3,}/.test(digits)) return fail('mobile.format');
     return fail('mobile.missing');
   }
   if (/\d/.test(digits.slice(0, match.index)) || /\d/.test(digits.slice(match.index + 11))) return fail('mobile.format');
