@@ -112,7 +112,7 @@ const M = {
   'mine.none': { zh: '您目前没有待到店的预约。需要预约保养吗？', en: 'You have no upcoming bookings. Would you like to book a service?' },
   'mine.list': { zh: '您的预约：', en: 'Your bookings:' },
   'mine.pick': { zh: '请选择要处理的预约：', en: 'Which booking?' },
-  'mine.action': { zh: '{booking}\n要怎么处理？', en: '{booking}\nWhat would you like to do?' },
+  'mine.whatToDo': { zh: '要怎么处理这个预约？', en: 'What would you like to do with it?' },
   'mine.reschedule': { zh: '改期', en: 'Reschedule' },
   'mine.cancel': { zh: '取消预约', en: 'Cancel booking' },
   'mine.keep': { zh: '不用了', en: 'Nothing' },

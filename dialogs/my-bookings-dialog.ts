@@ -96,7 +96,7 @@ export class MyBookingsDialog extends InterruptibleDialog {
       { value: 'cancel', title: t(locale, 'mine.cancel'), synonyms: ['取消', 'cancel'] },
       { value: 'keep', title: t(locale, 'mine.keep'), synonyms: NO_WORDS },
     ];
-    return step.prompt(ACTION, { prompt: choiceActivity(step.context, locale, t(locale, 'mine.pick'), choices), choices });
+    return step.prompt(ACTION, { prompt: choiceActivity(step.context, locale, t(locale, 'mine.whatToDo'), choices), choices });
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
