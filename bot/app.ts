@@ -11,6 +11,7 @@ import { createTeamsAdapter } from './teams';
 import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, startHttpServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
+import { restApiRoutes } from './rest-api';
 import type { WechatChannel } from './wechat-channel';
 
 export interface App {
@@ -83,8 +84,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     return 'sent';
   });
 
+  const now = options.now ?? (() => new Date());
   const server = await startHttpServer(
     [
+      ...restApiRoutes({ prisma: db.prisma, shop, apiKey: config.apiKey, now }),
       {
         method: 'POST',
         path: '/api/messages',
