@@ -17,6 +17,7 @@ import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
 import { decidedCard } from '../dialogs/ui';
 import { StateConflictError } from './prisma-storage';
 import { handleAdvisorMessage } from './advisor-commands';
+import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
 import { startHandoff, relayCustomerMessage, activeHandoff, endHandoff } from '../services/handoff';
 import { addWorkingDays, loadShopCalendar } from '../services/calendar';
@@ -186,8 +187,22 @@ export class AftercareBot extends TeamsActivityHandler {
       await this.options.prisma.customer.update({ where: { id: identity.customer.id }, data: { locale } });
     }
 
+    const invite = /^(绑定|绑定顾问|bind|link)\s*(ADV-\d{6})$/i.exec(text.trim());
+    if (invite) {
+      const linked = await redeemAdvisorInvite(this.options.prisma, { code: invite[2], identityId: identity.id, now });
+      await context.sendActivity(linked.ok ? t(locale, 'advisor.linked', { name: linked.advisorName }) : t(locale, 'advisor.linkFailed'));
+      return locale;
+    }
     if (identity.advisorId) {
-      await handleAdvisorMessage(context, { prisma: this.options.prisma, advisorId: identity.advisorId, text, now, timeZone: this.options.shop.timeZone, locale });
+      await handleAdvisorMessage(context, {
+        prisma: this.options.prisma,
+        advisorId: identity.advisorId,
+        text,
+        now,
+        timeZone: this.options.shop.timeZone,
+        locale,
+        notify: this.options.notify,
+      });
       return locale;
     }
 

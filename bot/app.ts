@@ -12,9 +12,12 @@ import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, star
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
 import { restApiRoutes } from './rest-api';
+import { JobRunner } from '../services/jobs';
+import { jobHandlers } from './job-handlers';
 import type { WechatChannel } from './wechat-channel';
 
 export interface App {
+  jobs: JobRunner;
   wechat?: WechatChannel;
   db: Database;
   bot: AftercareBot;
@@ -55,6 +58,8 @@ export interface StartOptions {
   database?: { db: Database; shop: ShopInfo };
   /** A Wechaty puppet object (tests: wechaty-puppet-mock) instead of WECHATY_PUPPET. */
   wechatPuppet?: unknown;
+  /** false: do not run jobs on a timer (tests call app.jobs.runDue()). */
+  jobs?: boolean;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -85,6 +90,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   });
 
   const now = options.now ?? (() => new Date());
+  const stopTimers: Array<() => void> = [];
   const server = await startHttpServer(
     [
       ...restApiRoutes({ prisma: db.prisma, shop, apiKey: config.apiKey, now }),
@@ -132,11 +138,21 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   } else {
     logger.info('WeChat is off (set WECHATY_PUPPET to enable it)');
   }
-  // Messages that could not be delivered before a restart go out now.
-  messenger.flush().catch((error: unknown) => logger.warn('outbound flush failed', { error: String(error) }));
+  // Reminders, handoff time-outs; and messages that could not be delivered before go out again.
+  const jobs = new JobRunner(db.prisma, { handlers: jobHandlers(db.prisma, messenger), now, log: (m, d) => logger.warn(m, d) });
+  if (options.jobs !== false) {
+    jobs.start();
+    const flushTimer = setInterval(() => {
+      messenger.flush().catch((error: unknown) => logger.warn('outbound flush failed', { error: String(error) }));
+    }, 30_000);
+    flushTimer.unref();
+    stopTimers.push(() => clearInterval(flushTimer));
+    messenger.flush().catch((error: unknown) => logger.warn('outbound flush failed', { error: String(error) }));
+  }
 
   let closing: Promise<void> | null = null;
   return {
+    jobs,
     wechat,
     db,
     bot,
@@ -146,6 +162,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     close() {
       closing ??= (async () => {
         await server.close();
+        for (const stop of stopTimers) stop();
+        await jobs.stop();
         await wechat?.stop();
         await db.close();
       })();

@@ -25,6 +25,7 @@ const USAGE = `usage: aftercare <command>
   db status                list applied and pending migrations
   db seed                  create the demo shop (idempotent)
   db migration <name>      author a new migration from prisma/schema.prisma
+  advisor invite <name>    one-time code that links an advisor's Teams/WeChat account
 `;
 
 function config(io: Io): Config | null {
@@ -92,6 +93,31 @@ async function db(args: string[], io: Io): Promise<number> {
   }
 }
 
+async function advisor(args: string[], io: Io): Promise<number> {
+  const [sub, ...nameParts] = args;
+  const name = nameParts.join(' ').trim();
+  if (sub !== 'invite' || !name) {
+    io.stderr.write('usage: aftercare advisor invite <advisor name>\n');
+    return 2;
+  }
+  return withDatabase(io, async (database, cfg) => {
+    const shop = await database.prisma.shop.findUnique({ where: { code: cfg.shopCode } });
+    if (!shop) {
+      io.stderr.write(`aftercare: no shop with code "${cfg.shopCode}"\n`);
+      return 1;
+    }
+    const { createAdvisorInvite } = require('../services/advisor-link') as typeof import('../services/advisor-link');
+    try {
+      const invite = await createAdvisorInvite(database.prisma, { shopId: shop.id, advisorName: name, now: new Date() });
+      io.stdout.write(`One-time code for ${name}: ${invite.code} (valid until ${invite.expiresAt.toISOString()}).\nThe advisor sends "绑定 ${invite.code}" to the bot from their own Teams or WeChat account.\n`);
+      return 0;
+    } catch (error) {
+      io.stderr.write(`aftercare: ${(error as Error).message}\n`);
+      return 1;
+    }
+  });
+}
+
 async function start(io: Io): Promise<number> {
   const cfg = config(io);
   if (!cfg) return 2;
@@ -126,6 +152,8 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return await start(io);
       case 'db':
         return await db(rest, io);
+      case 'advisor':
+        return await advisor(rest, io);
       case 'when': {
         const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);

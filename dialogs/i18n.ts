@@ -124,6 +124,15 @@ const M = {
   no: { zh: '否', en: 'No' },
   skip: { zh: '跳过', en: 'Skip' },
 
+  'reminder.booking': {
+    zh: '【{shop}】温馨提醒：您预约了 {when} 为 {plate} 做{services}。如需改期或取消，回复“我的预约”。',
+    en: '[{shop}] Reminder: your {services} for {plate} is booked for {when}. To change or cancel, reply "my bookings".',
+  },
+  'advisor.linked': { zh: '绑定成功：您已作为服务顾问 {name} 登录。回复“任务”查看待办。', en: 'Linked: you are signed in as service advisor {name}. Say "tasks" to see your work.' },
+  'advisor.linkFailed': { zh: '绑定码无效或已过期，请向经理索取新的绑定码。', en: 'That code is unknown or expired; ask your manager for a new one.' },
+  'handoff.accepted': { zh: '服务顾问{advisor}已接入，请直接说明您的问题。', en: 'Service advisor {advisor} has joined; please go ahead.' },
+  'handoff.fromAdvisor': { zh: '【顾问 {advisor}】{text}', en: '[Advisor {advisor}] {text}' },
+
   // Handoff
   'handoff.started': { zh: '好的，正在为您转接服务顾问{advisor}，请稍候。顾问回复前，您的消息都会转给顾问。', en: 'OK, I am putting you through to {advisor}. Until they reply, your messages are passed to them.' },
   'handoff.noAdvisor': { zh: '好的，已通知服务顾问，请稍候。', en: 'OK, a service advisor has been told; please wait.' },

@@ -11,6 +11,7 @@ export type Notify = (identityId: string, text: string) => Promise<void>;
 
 /** How long a customer waits for an advisor before being promised a call back. */
 export const ADVISOR_ANSWER_MINUTES = 10;
+export const HANDOFF_TIMEOUT_JOB_KIND = 'handoff.timeout';
 
 export async function activeHandoff(prisma: PrismaClient, conversationKey: string): Promise<Handoff | null> {
   return prisma.handoff.findFirst({ where: { conversationKey, status: { in: ['WAITING', 'ACTIVE'] } }, orderBy: { startedAt: 'desc' } });
@@ -57,8 +58,17 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
   const callbackBy = addWorkingDays(await loadShopCalendar(prisma, input.shopId), input.now, 1);
   const existing = await activeHandoff(prisma, input.conversationKey);
   if (!existing && customer && live) {
-    await prisma.handoff.create({
+    const handoff = await prisma.handoff.create({
       data: { customerId: customer.id, advisorId: advisor?.id ?? null, conversationKey: input.conversationKey, reason: input.reason, startedAt: input.now },
+    });
+    // If nobody takes it within the answer window the customer is told when they will be called.
+    await prisma.job.create({
+      data: {
+        kind: HANDOFF_TIMEOUT_JOB_KIND,
+        payload: { handoffId: handoff.id },
+        runAt: new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000),
+        dedupeKey: `handoff-timeout:${handoff.id}`,
+      },
     });
   }
   const who = customer ? `${customer.name}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）` : `${identity?.displayName ?? '未建档客户'}（${identity?.channel ?? ''}）`;
@@ -88,9 +98,38 @@ export interface RelayInput {
   notify?: Notify;
 }
 
-/** Ends a handoff at the customer's request ("结束人工", "取消"). */
+/** The customer's chat identity in the conversation a handoff belongs to. */
+export async function handoffCustomerIdentity(prisma: PrismaClient, handoff: Handoff) {
+  const [channel, ...rest] = handoff.conversationKey.split('/');
+  const conversationId = rest.join('/');
+  const identities = await prisma.channelIdentity.findMany({ where: { customerId: handoff.customerId, channel }, orderBy: { lastInboundAt: 'desc' } });
+  return identities.find((i) => (i.conversationReference as { conversation?: { id?: string } } | null)?.conversation?.id === conversationId) ?? identities[0] ?? null;
+}
+
+/** An advisor takes the oldest waiting handoff of theirs (or an unassigned one). */
+export async function acceptHandoff(prisma: PrismaClient, input: { advisorId: string; now: Date }) {
+  const advisor = await prisma.advisor.findUniqueOrThrow({ where: { id: input.advisorId } });
+  const waiting = await prisma.handoff.findFirst({
+    where: { status: 'WAITING', OR: [{ advisorId: input.advisorId }, { advisorId: null }], customer: { shopId: advisor.shopId } },
+    orderBy: { startedAt: 'asc' },
+    include: { customer: true },
+  });
+  if (!waiting) return null;
+  // Only one advisor wins a handoff, even if two press at once.
+  const taken = await prisma.handoff.updateMany({ where: { id: waiting.id, status: 'WAITING' }, data: { status: 'ACTIVE', advisorId: input.advisorId, acceptedAt: input.now } });
+  if (taken.count === 0) return null;
+  await prisma.job.updateMany({ where: { dedupeKey: `handoff-timeout:${waiting.id}`, status: 'PENDING' }, data: { status: 'CANCELLED' } });
+  return { handoff: { ...waiting, status: 'ACTIVE' as const }, advisor };
+}
+
+export async function activeHandoffOfAdvisor(prisma: PrismaClient, advisorId: string) {
+  return prisma.handoff.findFirst({ where: { advisorId, status: 'ACTIVE' }, orderBy: { acceptedAt: 'desc' }, include: { customer: true } });
+}
+
+/** Ends a handoff at the customer's request ("结束人工", "取消") or the advisor's ("结束"). */
 export async function endHandoff(prisma: PrismaClient, handoff: Handoff, now: Date): Promise<void> {
   await prisma.handoff.update({ where: { id: handoff.id }, data: { status: 'ENDED', endedAt: now } });
+  await prisma.job.updateMany({ where: { dedupeKey: `handoff-timeout:${handoff.id}`, status: 'PENDING' }, data: { status: 'CANCELLED' } });
 }
 
 /** Passes a customer's message on; after the answer window closes the bot takes the conversation back. */

@@ -25,6 +25,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, now: () => Date 
   const app = await startApp(config, createLogger(config.logLevel), {
     now,
     wechatPuppet: extra.wechatPuppet,
+    jobs: false,
     database: { db, shop: { id: shopRow.id, name: shopRow.name, nameEn: shopRow.nameEn, timeZone: shopRow.timeZone, bookingHorizonDays: shopRow.bookingHorizonDays } },
   });
   const url = `http://127.0.0.1:${app.server.port}`;
