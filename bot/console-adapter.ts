@@ -7,13 +7,13 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import {
   ActivityTypes,
-  BotAdapter,
   TurnContext,
   type Activity,
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
 import { ActionMemory, activityToText, guessLocale } from './card-text';
+import { TextChannelAdapter } from './text-channel-adapter';
 
 export const CONSOLE_CHANNEL_ID = 'console';
 const CONSOLE_SERVICE_URL = 'console://';
@@ -39,7 +39,7 @@ interface TurnInfo {
   sentMessages: number;
 }
 
-export class ConsoleAdapter extends BotAdapter {
+export class ConsoleAdapter extends TextChannelAdapter {
   private readonly input: Readable;
   private readonly output: Writable;
   private readonly userId: string;
@@ -152,16 +152,7 @@ export class ConsoleAdapter extends BotAdapter {
     });
   }
 
-  /** A terminal cannot edit what it printed: the new content is printed below. */
-  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
-    const [response] = await this.sendActivities(context, [{ ...activity, type: ActivityTypes.Message }]);
-    return response;
-  }
 
-  /** No-op: printed lines cannot be taken back. */
-  override async deleteActivity(_context: TurnContext, _reference: Partial<ConversationReference>): Promise<void> {
-    return;
-  }
 
   /** Proactive messages go to the same output; there is only one conversation. */
   override async continueConversation(reference: Partial<ConversationReference>, logic: Logic): Promise<void> {
@@ -180,14 +171,4 @@ export class ConsoleAdapter extends BotAdapter {
     await this.runMiddleware(context, logic);
   }
 
-  override async continueConversationAsync(
-    _botAppIdOrClaims: string | object,
-    reference: Partial<ConversationReference>,
-    logicOrAudience: Logic | string,
-    maybeLogic?: Logic,
-  ): Promise<void> {
-    const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
-    if (!logic) throw new Error('ConsoleAdapter.continueConversationAsync: missing logic');
-    await this.continueConversation(reference, logic);
-  }
 }

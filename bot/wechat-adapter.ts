@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import {
   ActivityTypes,
-  BotAdapter,
   TurnContext,
   type Activity,
   type ConversationReference,
@@ -15,6 +14,7 @@ import {
 } from 'botbuilder';
 import { types as wechatyTypes, type Message, type Wechaty } from 'wechaty';
 import { ActionMemory, activityToText, guessLocale } from './card-text';
+import { TextChannelAdapter } from './text-channel-adapter';
 
 export { guessLocale };
 
@@ -78,7 +78,7 @@ export function parseConversationId(id: string | undefined): { kind: 'room' | 'c
   return m ? { kind: m[1] as 'room' | 'contact', id: m[2] } : null;
 }
 
-export class WechatAdapter extends BotAdapter {
+export class WechatAdapter extends TextChannelAdapter {
   readonly wechaty: Wechaty;
   private readonly options: WechatAdapterOptions;
   private readonly logger: WechatLogger;
@@ -246,20 +246,7 @@ export class WechatAdapter extends BotAdapter {
     return found;
   }
 
-  /** WeChat cannot edit a sent message: the new content goes out as a fresh message so the outcome still reaches the user. */
-  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
-    const [response] = await this.sendActivities(context, [{ ...activity, type: ActivityTypes.Message }]);
-    return response;
-  }
 
-  /**
-   * No-op. Official Accounts cannot delete sent messages at all, and personal-account
-   * "recall" works for 2 minutes only and leaves a "撤回了一条消息" notice that confuses
-   * customers; the bot only deletes to tidy Teams cards, which a text channel does not need.
-   */
-  override async deleteActivity(_context: TurnContext, _reference: Partial<ConversationReference>): Promise<void> {
-    return;
-  }
 
   /** Proactive message: `reference.conversation.id` is 'contact:<id>' or 'room:<id>' as stored from an earlier turn. */
   override async continueConversation(reference: Partial<ConversationReference>, logic: Logic): Promise<void> {
@@ -278,15 +265,4 @@ export class WechatAdapter extends BotAdapter {
     await this.runMiddleware(context, logic);
   }
 
-  /** Same as continueConversation; the app id / claims only matter to Bot Framework connectors. */
-  override async continueConversationAsync(
-    _botAppIdOrClaims: string | object,
-    reference: Partial<ConversationReference>,
-    logicOrAudience: Logic | string,
-    maybeLogic?: Logic,
-  ): Promise<void> {
-    const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic;
-    if (!logic) throw new Error('WechatAdapter.continueConversationAsync: missing logic');
-    await this.continueConversation(reference, logic);
-  }
 }

@@ -1,42 +1,28 @@
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { Conversation, createBot, freshCustomer } from './support/conversation';
+import type { TestDatabase } from './support/database';
+import { Conversation, registerCustomer, useBot } from './support/conversation';
 import { FROZEN_NOW } from './support/app';
 import { bookingCases, promptsToCancelAt } from './support/booking-dialog-cases';
-import type { AftercareBot } from '../bot/aftercare-bot';
 
 /** Registers the conversation's user directly, so the cases start at the booking. */
 async function registered(db: TestDatabase, conversation: Conversation, locale: 'zh' | 'en', plate = '沪A12345') {
-  const shop = await db.prisma.shop.findFirstOrThrow();
-  const { mobile } = freshCustomer();
-  const customer = await db.prisma.customer.create({ data: { shopId: shop.id, name: '王先生', mobile, locale } });
-  await db.prisma.vehicle.create({ data: { shopId: shop.id, customerId: customer.id, plate } });
-  await db.prisma.channelIdentity.create({ data: { channel: 'test', externalId: conversation.userId, customerId: customer.id } });
-  return customer;
+  return (await registerCustomer(db, conversation, { locale, plate })).customer;
 }
 
 describe('booking dialog', () => {
-  let db: TestDatabase;
-  let bot: AftercareBot;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    bot = createBot(db, () => FROZEN_NOW, await db.prisma.shop.findFirstOrThrow());
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const h = useBot(() => FROZEN_NOW);
   // Each case books its own slots: clear them so cases do not compete for capacity.
   afterEach(async () => {
-    await db.prisma.booking.deleteMany({});
-    await db.prisma.handoff.deleteMany({});
-    await db.prisma.advisorTask.deleteMany({});
-    await db.prisma.channelIdentity.deleteMany({});
-    await db.prisma.vehicle.deleteMany({});
-    await db.prisma.customer.deleteMany({});
+    await h.db.prisma.booking.deleteMany({});
+    await h.db.prisma.handoff.deleteMany({});
+    await h.db.prisma.advisorTask.deleteMany({});
+    await h.db.prisma.channelIdentity.deleteMany({});
+    await h.db.prisma.vehicle.deleteMany({});
+    await h.db.prisma.customer.deleteMany({});
   });
 
   it.each(bookingCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const conversation = new Conversation(bot);
-    const customer = await registered(db, conversation, testCase.locale ?? 'zh');
+    const conversation = new Conversation(h.bot);
+    const customer = await registered(h.db, conversation, testCase.locale ?? 'zh');
     const transcript: string[] = [];
     for (const turn of testCase.turns) {
       const answer = await conversation.say(turn.say);
@@ -50,31 +36,31 @@ describe('booking dialog', () => {
         if (typeof pattern === 'string' ? answer.includes(pattern) : pattern.test(answer)) throw new Error(`unexpected ${String(pattern)} after "${turn.say}"\n${transcript.join('\n')}`);
       }
     }
-    expect(await db.prisma.booking.count({ where: { customerId: customer.id, status: 'CONFIRMED' } })).toBe(testCase.bookings);
+    expect(await h.db.prisma.booking.count({ where: { customerId: customer.id, status: 'CONFIRMED' } })).toBe(testCase.bookings);
   });
 
   it.each(promptsToCancelAt.map((p) => [p.prompt, p] as const))('"取消" at the %s prompt leaves the flow and books nothing', async (_prompt, { reach }) => {
-    const conversation = new Conversation(bot);
-    const customer = await registered(db, conversation, 'zh');
+    const conversation = new Conversation(h.bot);
+    const customer = await registered(h.db, conversation, 'zh');
     for (const text of reach) await conversation.say(text);
     expect(await conversation.say('取消')).toContain('已退出当前操作');
     // The next message starts afresh.
     expect(await conversation.say('你好')).toContain('请问需要什么帮助');
-    expect(await db.prisma.booking.count({ where: { customerId: customer.id } })).toBe(0);
+    expect(await h.db.prisma.booking.count({ where: { customerId: customer.id } })).toBe(0);
   });
 
   it('offers the nearest alternatives when the wanted slot is full', async () => {
     // Fill Saturday 10:00 for a regular service: both general bays taken.
-    const first = new Conversation(bot);
-    await registered(db, first, 'zh', '沪A11111');
-    const second = new Conversation(bot);
-    await registered(db, second, 'zh', '沪A22222');
+    const first = new Conversation(h.bot);
+    await registered(h.db, first, 'zh', '沪A11111');
+    const second = new Conversation(h.bot);
+    await registered(h.db, second, 'zh', '沪A22222');
     for (const c of [first, second]) {
       expect(await c.say('明天上午10点做常规保养')).toContain('请确认预约');
       expect(await c.say('1')).toContain('预约成功');
     }
-    const third = new Conversation(bot);
-    const customer = await registered(db, third, 'zh', '沪A33333');
+    const third = new Conversation(h.bot);
+    const customer = await registered(h.db, third, 'zh', '沪A33333');
     const answer = await third.say('明天上午10点做常规保养');
     expect(answer).toContain('11月28日（周六） 10:00已约满');
     expect(answer).toMatch(/1\. 11月28日（周六）\s*\d{2}:\d{2}/);
@@ -82,16 +68,16 @@ describe('booking dialog', () => {
     expect(answer).not.toMatch(/1\. 11月28日（周六）\s*10:00/);
     expect(await third.say('1')).toContain('请确认预约');
     expect(await third.say('1')).toContain('预约成功');
-    expect(await db.prisma.booking.count({ where: { customerId: customer.id } })).toBe(1);
+    expect(await h.db.prisma.booking.count({ where: { customerId: customer.id } })).toBe(1);
   });
 
   it('asks for the person when the customer says 转人工 mid-flow', async () => {
-    const conversation = new Conversation(bot);
-    const customer = await registered(db, conversation, 'zh');
+    const conversation = new Conversation(h.bot);
+    const customer = await registered(h.db, conversation, 'zh');
     await conversation.say('预约');
     const answer = await conversation.say('转人工');
     expect(answer).toMatch(/服务顾问会在 .* 前给您回电|正在为您转接/);
-    const task = await db.prisma.advisorTask.findFirstOrThrow({ where: { customerId: customer.id, kind: 'HANDOFF' } });
+    const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { customerId: customer.id, kind: 'HANDOFF' } });
     expect(task.title).toContain('王先生');
     // The bot still answers afterwards.
     expect(await conversation.say('你好')).toContain('请问需要什么帮助');

@@ -1,30 +1,16 @@
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { Conversation, createBot, freshCustomer } from './support/conversation';
+import { Conversation, freshCustomer, registerCustomer, useBot } from './support/conversation';
 import { FROZEN_NOW } from './support/app';
-import type { AftercareBot } from '../bot/aftercare-bot';
 
 /** 我的预约: a customer lists, reschedules and cancels their own bookings, and only those. */
 describe('my bookings dialog', () => {
-  let db: TestDatabase;
-  let bot: AftercareBot;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    bot = createBot(db, () => FROZEN_NOW, await db.prisma.shop.findFirstOrThrow());
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const h = useBot(() => FROZEN_NOW);
 
   async function customerWithBooking(when = '下周二上午10点') {
-    const c = new Conversation(bot);
-    const shop = await db.prisma.shop.findFirstOrThrow();
-    const { mobile, plate } = freshCustomer();
-    const customer = await db.prisma.customer.create({ data: { shopId: shop.id, name: '周先生', mobile } });
-    await db.prisma.vehicle.create({ data: { shopId: shop.id, customerId: customer.id, plate } });
-    await db.prisma.channelIdentity.create({ data: { channel: 'test', externalId: c.userId, customerId: customer.id } });
+    const c = new Conversation(h.bot);
+    const { customer, plate } = await registerCustomer(h.db, c, { name: '周先生' });
     expect(await c.say(`${when}做常规保养`)).toContain('请确认预约');
     expect(await c.say('1')).toContain('预约成功');
-    const booking = await db.prisma.booking.findFirstOrThrow({ where: { customerId: customer.id } });
+    const booking = await h.db.prisma.booking.findFirstOrThrow({ where: { customerId: customer.id } });
     return { c, customer, booking, plate };
   }
 
@@ -37,9 +23,9 @@ describe('my bookings dialog', () => {
     const offer = await c.say('下周四上午10点');
     expect(offer).toMatch(/12月3日（周四）\s*10:00/);
     expect(await c.say('1')).toMatch(/已改期.*12月3日（周四）\s*10:00/);
-    const moved = await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
+    const moved = await h.db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
     expect(moved.startsAt.toISOString()).toBe('2026-12-03T02:00:00.000Z');
-    const oldSlot = await db.prisma.bayOccupancy.count({ where: { bookingId: booking.id, slotStart: new Date('2026-12-01T02:00:00Z') } });
+    const oldSlot = await h.db.prisma.bayOccupancy.count({ where: { bookingId: booking.id, slotStart: new Date('2026-12-01T02:00:00Z') } });
     expect(oldSlot).toBe(0);
   });
 
@@ -49,10 +35,10 @@ describe('my bookings dialog', () => {
     expect(await c.say('2')).toContain('确认取消');
     expect(await c.say('是')).toContain('取消的原因');
     expect(await c.say('临时出差')).toContain('已取消预约');
-    const cancelled = await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
+    const cancelled = await h.db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } });
     expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: '临时出差' });
-    expect(await db.prisma.bayOccupancy.count({ where: { bookingId: booking.id } })).toBe(0);
-    expect(await db.prisma.job.findFirstOrThrow({ where: { dedupeKey: `booking-reminder:${booking.id}` } })).toMatchObject({ status: 'CANCELLED' });
+    expect(await h.db.prisma.bayOccupancy.count({ where: { bookingId: booking.id } })).toBe(0);
+    expect(await h.db.prisma.job.findFirstOrThrow({ where: { dedupeKey: `booking-reminder:${booking.id}` } })).toMatchObject({ status: 'CANCELLED' });
     expect(await c.say('我的预约')).toContain('没有待到店的预约');
   });
 
@@ -61,7 +47,7 @@ describe('my bookings dialog', () => {
     await c.say('我的预约');
     await c.say('取消预约');
     await c.say('否');
-    expect((await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe('CONFIRMED');
+    expect((await h.db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe('CONFIRMED');
   });
 
   it("never shows another customer's bookings", async () => {
@@ -74,11 +60,11 @@ describe('my bookings dialog', () => {
   });
 
   it('says so when there is nothing booked', async () => {
-    const c = new Conversation(bot);
-    const shop = await db.prisma.shop.findFirstOrThrow();
+    const c = new Conversation(h.bot);
+    const shop = await h.db.prisma.shop.findFirstOrThrow();
     const { mobile } = freshCustomer();
-    const customer = await db.prisma.customer.create({ data: { shopId: shop.id, name: '吴女士', mobile } });
-    await db.prisma.channelIdentity.create({ data: { channel: 'test', externalId: c.userId, customerId: customer.id } });
+    const customer = await h.db.prisma.customer.create({ data: { shopId: shop.id, name: '吴女士', mobile } });
+    await h.db.prisma.channelIdentity.create({ data: { channel: 'test', externalId: c.userId, customerId: customer.id } });
     expect(await c.say('my bookings')).toContain('You have no upcoming bookings');
   });
 });

@@ -1,23 +1,13 @@
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { Conversation, createBot } from './support/conversation';
+import { Conversation, useBot } from './support/conversation';
 import { FROZEN_NOW } from './support/app';
-import type { AftercareBot } from '../bot/aftercare-bot';
 
 /** 建档 on first contact: each bad input gets its specific re-prompt and nothing is saved. */
 describe('registration dialog', () => {
-  let db: TestDatabase;
-  let bot: AftercareBot;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    bot = createBot(db, () => FROZEN_NOW, await db.prisma.shop.findFirstOrThrow());
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const h = useBot(() => FROZEN_NOW);
 
   /** Walks a new customer to the given prompt. */
   async function at(prompt: 'mobile' | 'name' | 'plate' | 'vin' | 'mileage') {
-    const c = new Conversation(bot);
+    const c = new Conversation(h.bot);
     await c.say('预约保养');
     if (prompt === 'mobile') return c;
     await c.say('13700000001'.replace(/1$/, String(Math.floor(Math.random() * 9))).slice(0, 11));
@@ -46,20 +36,20 @@ describe('registration dialog', () => {
     ['mileage', '9999999', '里程数看起来不对'],
   ] as const)('at the %s prompt, "%s" gets "%s"', async (prompt, input, message) => {
     const c = await at(prompt);
-    const customersBefore = await db.prisma.customer.count();
+    const customersBefore = await h.db.prisma.customer.count();
     expect(await c.say(input)).toContain(message);
-    expect(await db.prisma.customer.count()).toBe(customersBefore);
+    expect(await h.db.prisma.customer.count()).toBe(customersBefore);
   });
 
   it('accepts formats customers actually type', async () => {
-    const c = new Conversation(bot);
+    const c = new Conversation(h.bot);
     await c.say('预约保养');
     expect(await c.say('+86 139-0000-1234')).toContain('怎么称呼');
     expect(await c.say('我叫钱七')).toContain('车牌');
     expect(await c.say('浙a·12345')).toContain('车架号');
     expect(await c.say('lsvau218xn2183294')).toContain('里程');
     expect(await c.say('1.5万')).toContain('建档完成，钱七');
-    const customer = await db.prisma.customer.findFirstOrThrow({ where: { mobile: '13900001234' }, include: { vehicles: true } });
+    const customer = await h.db.prisma.customer.findFirstOrThrow({ where: { mobile: '13900001234' }, include: { vehicles: true } });
     expect(customer.vehicles[0]).toMatchObject({ plate: '浙A12345', vin: 'LSVAU218XN2183294', mileageKm: 15000 });
     expect(customer.advisorId).not.toBeNull();
   });
@@ -75,7 +65,7 @@ describe('registration dialog', () => {
     await c.say('123');
     const answer = await c.say('不告诉你');
     expect(answer).toContain('服务顾问尽快联系您');
-    const task = await db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'REGISTRATION_HELP' }, orderBy: { createdAt: 'desc' } });
+    const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'REGISTRATION_HELP' }, orderBy: { createdAt: 'desc' } });
     expect(task.status).toBe('OPEN');
     expect(task.advisorId).not.toBeNull();
     // The next message starts afresh rather than looping on the same question.
@@ -83,7 +73,7 @@ describe('registration dialog', () => {
   });
 
   it('links a second channel to an existing customer only after the plate matches', async () => {
-    const first = new Conversation(bot);
+    const first = new Conversation(h.bot);
     await first.say('预约保养');
     await first.say('13611112222');
     await first.say('孙八');
@@ -91,18 +81,18 @@ describe('registration dialog', () => {
     await first.say('跳过');
     expect(await first.say('跳过')).toContain('建档完成');
 
-    const intruder = new Conversation(bot);
+    const intruder = new Conversation(h.bot);
     await intruder.say('我的预约');
     expect(await intruder.say('13611112222')).toContain('已有档案');
     expect(await intruder.say('京N12345')).toContain('车牌与档案不符');
-    const intruderIdentity = await db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: intruder.userId } });
+    const intruderIdentity = await h.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: intruder.userId } });
     expect(intruderIdentity.customerId).toBeNull();
 
-    const owner = new Conversation(bot, 'wechat');
+    const owner = new Conversation(h.bot, 'wechat');
     await owner.say('我的预约');
     await owner.say('13611112222');
     expect(await owner.say('京N88888')).toContain('欢迎回来，孙八');
-    const ownerIdentity = await db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: owner.userId } });
+    const ownerIdentity = await h.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: owner.userId } });
     expect(ownerIdentity.customerId).not.toBeNull();
   });
 
@@ -116,9 +106,9 @@ describe('registration dialog', () => {
   it('cancel at any registration prompt saves nothing', async () => {
     for (const prompt of ['mobile', 'name', 'plate', 'vin', 'mileage'] as const) {
       const c = await at(prompt);
-      const before = await db.prisma.customer.count();
+      const before = await h.db.prisma.customer.count();
       expect(await c.say('取消')).toContain('已退出当前操作');
-      expect(await db.prisma.customer.count()).toBe(before);
+      expect(await h.db.prisma.customer.count()).toBe(before);
     }
   });
 });

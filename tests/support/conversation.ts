@@ -45,3 +45,31 @@ export function freshCustomer(): { mobile: string; plate: string } {
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   return { mobile: `139${String(n).padStart(8, '0')}`, plate: `沪${letters[mobileSeq % 24]}${String(n % 100000).padStart(5, '0')}` };
 }
+
+/**
+ * A seeded database and the bot over it for one test file, with the frozen clock:
+ * `const h = useBot(now)` in a describe block, then `h.db` / `h.bot` inside tests.
+ */
+export function useBot(now: () => Date): { db: TestDatabase; bot: AftercareBot } {
+  const harness = {} as { db: TestDatabase; bot: AftercareBot };
+  beforeAll(async () => {
+    const { createTestDatabase } = require('./database') as typeof import('./database');
+    harness.db = await createTestDatabase();
+    harness.bot = createBot(harness.db, now, await harness.db.prisma.shop.findFirstOrThrow());
+  });
+  afterAll(async () => {
+    await harness.db.close();
+  });
+  return harness;
+}
+
+/** A registered customer with one car, linked to the conversation's user. */
+export async function registerCustomer(db: TestDatabase, conversation: Conversation, options: { locale?: 'zh' | 'en'; plate?: string; name?: string } = {}) {
+  const shop = await db.prisma.shop.findFirstOrThrow();
+  const fresh = freshCustomer();
+  const customer = await db.prisma.customer.create({ data: { shopId: shop.id, name: options.name ?? '王先生', mobile: fresh.mobile, locale: options.locale ?? 'zh' } });
+  const plate = options.plate ?? fresh.plate;
+  await db.prisma.vehicle.create({ data: { shopId: shop.id, customerId: customer.id, plate } });
+  await db.prisma.channelIdentity.create({ data: { channel: 'test', externalId: conversation.userId, customerId: customer.id } });
+  return { customer, plate };
+}
