@@ -19,8 +19,8 @@ import { StateConflictError } from './prisma-storage';
 import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
-import { startHandoff, relayCustomerMessage, activeHandoff, endHandoff } from '../services/handoff';
-import { addWorkingDays, loadShopCalendar } from '../services/calendar';
+import { startHandoff, relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
+import { loadShopCalendar } from '../services/calendar';
 import { formatLocal } from '../services/time';
 import { bareWord, CANCEL_WORDS, handoffRequested } from '../dialogs/interruptible-dialog';
 
@@ -228,7 +228,7 @@ export class AftercareBot extends TeamsActivityHandler {
       const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
       if (relayed === 'relayed') return locale;
       // Nobody answered in time: the task stays with the advisors and the bot takes over again.
-      const callbackBy = addWorkingDays(await loadShopCalendar(this.options.prisma, this.options.shop.id), now, 1);
+      const callbackBy = callbackDeadline(await loadShopCalendar(this.options.prisma, this.options.shop.id), now);
       await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
     }
 

@@ -1,5 +1,7 @@
 import type { PrismaClient } from './db/client';
 import { maskMobile } from './registration';
+import { loadShopCalendar } from './calendar';
+import { callbackDeadline } from './handoff';
 
 /**
  * Customers, their vehicles and the chat identities that reach them.
@@ -124,7 +126,7 @@ export async function vehicleForPlate(prisma: PrismaClient, input: { shopId: str
   }
 }
 
-/** One working day is the shop's promise for a callback; the follow-up engine escalates late tasks. */
+/** Due by the close of the next working day, the shop's promise for a call back. */
 export async function raiseRegistrationHelpTask(
   prisma: PrismaClient,
   input: { shopId: string; identityId: string; collected: Record<string, unknown>; now: Date },
@@ -133,7 +135,7 @@ export async function raiseRegistrationHelpTask(
   const advisorId = await pickAdvisor(prisma, input.shopId);
   const collected = { ...input.collected };
   if (typeof collected.mobile === 'string') collected.mobile = maskMobile(collected.mobile);
-  const dueAt = new Date(input.now.getTime() + 24 * 3600_000);
+  const dueAt = callbackDeadline(await loadShopCalendar(prisma, input.shopId), input.now);
   const day = input.now.toISOString().slice(0, 10);
   return prisma.advisorTask.upsert({
     where: { dedupeKey: `registration-help:${input.identityId}:${day}` },

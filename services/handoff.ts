@@ -1,6 +1,7 @@
 import type { PrismaClient } from './db/client';
 import type { Handoff } from '../generated/prisma/client';
-import { addWorkingDays, loadShopCalendar } from './calendar';
+import { loadShopCalendar, nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
+import { localParts } from './time';
 
 /**
  * 转人工: hands a conversation to the customer's advisor. While a handoff is open the bot
@@ -12,6 +13,11 @@ export type Notify = (identityId: string, text: string) => Promise<void>;
 /** How long a customer waits for an advisor before being promised a call back. */
 export const ADVISOR_ANSWER_MINUTES = 10;
 export const HANDOFF_TIMEOUT_JOB_KIND = 'handoff.timeout';
+
+/** The shop's promise for a call back: by the close of the next working day. */
+export function callbackDeadline(calendar: ShopCalendar, now: Date): Date {
+  return nextWorkingDayEnd(calendar, now);
+}
 
 export async function activeHandoff(prisma: PrismaClient, conversationKey: string): Promise<Handoff | null> {
   return prisma.handoff.findFirst({ where: { conversationKey, status: { in: ['WAITING', 'ACTIVE'] } }, orderBy: { startedAt: 'desc' } });
@@ -54,8 +60,13 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
   const advisor = customer?.advisor ?? (await prisma.advisor.findFirst({ where: { shopId: input.shopId, active: true, role: 'ADVISOR' }, orderBy: { createdAt: 'asc' } }));
   const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
   const targets = await advisorIdentities(prisma, advisor?.id ?? null, input.shopId);
-  const live = targets.length > 0 && Boolean(customer);
-  const callbackBy = addWorkingDays(await loadShopCalendar(prisma, input.shopId), input.now, 1);
+  const calendar = await loadShopCalendar(prisma, input.shopId);
+  // Outside opening hours nobody will answer within minutes: promise the call straight away.
+  const here = localParts(input.now, calendar.timeZone);
+  const hours = openingFor(calendar, here.date);
+  const shopOpen = Boolean(hours && here.minute >= hours.openMinute && here.minute < hours.closeMinute);
+  const live = targets.length > 0 && Boolean(customer) && shopOpen;
+  const callbackBy = callbackDeadline(calendar, input.now);
   const existing = await activeHandoff(prisma, input.conversationKey);
   if (!existing && customer && live) {
     const handoff = await prisma.handoff.create({

@@ -71,6 +71,18 @@ describe('booking dialog', () => {
     expect(await h.db.prisma.booking.count({ where: { customerId: customer.id } })).toBe(1);
   });
 
+  it('flags a booking whose parts are out of stock for the advisor', async () => {
+    const conversation = new Conversation(h.bot);
+    const customer = await registered(h.db, conversation, 'zh', '沪A44444');
+    await conversation.say('12月3日上午10点换后刹车片');
+    expect(await conversation.say('1')).toContain('预约成功');
+    const booking = await h.db.prisma.booking.findFirstOrThrow({ where: { customerId: customer.id } });
+    expect(booking.partsFlagged).toBe(true);
+    const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'PARTS_SHORTAGE', customerId: customer.id } });
+    expect(task.title).toContain('BRK-PAD-R');
+    expect(task.dueAt.getTime()).toBeLessThanOrEqual(booking.startsAt.getTime());
+  });
+
   it('asks for the person when the customer says 转人工 mid-flow', async () => {
     const conversation = new Conversation(h.bot);
     const customer = await registered(h.db, conversation, 'zh');

@@ -82,3 +82,24 @@ describe('human handoff and scheduled jobs', () => {
     expect(await customer.say('接入')).not.toContain('已接入');
   });
 });
+
+describe('handoff outside opening hours', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Friday 21:00 in Shanghai: the workshop is closed.
+    t = await startTestApp({}, () => new Date('2026-11-27T13:00:00Z'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('promises a call on the next working day instead of waiting', async () => {
+    const user = t.user('夜间客户');
+    for (const text of ['下周一上午10点给沪D30003做常规保养', '13800003333', '陈女士', '跳过', '跳过']) await user.say(text);
+    const answer = await user.say('转人工');
+    expect(answer).toMatch(/服务顾问会在 11月28日（周六）\s*\d{2}:\d{2} 前给您回电/);
+    expect(await t.db.prisma.handoff.count()).toBe(0);
+    const task = await t.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'HANDOFF' } });
+    expect(task.status).toBe('OPEN');
+  });
+});

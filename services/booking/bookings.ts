@@ -170,6 +170,22 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
         },
       });
       await holdResources(tx, booking.id, bay.id, technician.id, placement.units);
+      if (ctx.parts.shortSkus.length > 0) {
+        // The advisor confirms the parts arrive (or calls the customer) before the visit.
+        const owner = await tx.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { advisorId: true, name: true } });
+        await tx.advisorTask.create({
+          data: {
+            shopId: input.shopId,
+            advisorId: owner.advisorId,
+            customerId: input.customerId,
+            kind: 'PARTS_SHORTAGE',
+            title: `配件缺货待确认：${ctx.parts.shortSkus.join('、')}（${owner.name}）`,
+            details: { bookingId: booking.id, partSkus: ctx.parts.shortSkus },
+            dedupeKey: `parts-shortage:${booking.id}`,
+            dueAt: new Date(Math.min(input.now.getTime() + 24 * 3600_000, booking.startsAt.getTime())),
+          },
+        });
+      }
       await tx.job.create({
         data: {
           kind: REMINDER_JOB_KIND,
