@@ -67,4 +67,19 @@ describe('npm start', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('refuses bad settings with one clear message and starts nothing', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-badcfg-'));
+    const run = require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin/aftercare'), 'start'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `pglite:${dataDir}`, PORT: 'eighty', SHOP_TIME_ZONE: 'Mars/Base', NODE_OPTIONS: '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Invalid configuration:\n {2}- PORT .*\n {2}- SHOP_TIME_ZONE must be an IANA time zone/);
+    // Nothing half-started: no database was created.
+    expect(fs.existsSync(path.join(dataDir, 'pgdata'))).toBe(false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 });
