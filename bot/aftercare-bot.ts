@@ -149,11 +149,13 @@ export class AftercareBot extends TeamsActivityHandler {
     if (fromCard) activity.text = String(submit!.choice);
     const text = activity.text ?? '';
 
+    const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
     const identity = await touchIdentity(this.options.prisma, {
       channel: activity.channelId,
       externalId: activity.from.id,
       displayName: activity.from.name,
       conversationReference: TurnContext.getConversationReference(activity),
+      conversationKey,
       now,
     });
     const stored =
@@ -217,8 +219,7 @@ export class AftercareBot extends TeamsActivityHandler {
     };
     setTurnServices(context, services);
 
-    const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
-    const handoff = await activeHandoff(this.options.prisma, conversationKey);
+    const handoff = identity.inHandoff ? await activeHandoff(this.options.prisma, conversationKey) : null;
     if (handoff && END_HANDOFF_WORDS.includes(bareWord(text))) {
       await endHandoff(this.options.prisma, handoff, now);
       await context.sendActivity(t(locale, 'handoff.ended'));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../db/client';
-import { loadShopCalendar, openingFor, type LoadedShopCalendar, type OpeningWindow } from '../calendar';
+import { openingFor, type LoadedShopCalendar, type OpeningWindow } from '../calendar';
+import { loadShopSnapshot, type CatalogItemWithParts } from '../shop-snapshot';
 import { addDays, dbDateToLocalDate, isLocalDate, localParts, timeToMinute, zonedInstant, type LocalDate } from '../time';
 import { UnknownServiceError, type SlotUnavailableReason } from './errors';
 import {
@@ -39,7 +40,7 @@ export type { Slot, PartOfDay } from './slots';
 /** Prisma client or interactive-transaction client: the booking writes search inside their transaction. */
 export type Db = Prisma.TransactionClient;
 
-export type CatalogItemWithParts = Prisma.ServiceCatalogItemGetPayload<{ include: { parts: { include: { part: true } } } }>;
+export type { CatalogItemWithParts } from '../shop-snapshot';
 
 export interface SearchContext {
   shop: LoadedShopCalendar;
@@ -67,18 +68,10 @@ export async function loadSearchContext(
   input: { shopId: string; catalogItemIds: readonly string[]; now: Date } & SearchOptions,
 ): Promise<SearchContext> {
   const ids = [...new Set(input.catalogItemIds)];
-  // Sequential on purpose: inside a transaction these share one connection, and pg
-  // deprecates overlapping queries on one client.
-  const shop = await loadShopCalendar(db, input.shopId);
-  const found = await db.serviceCatalogItem.findMany({
-    where: { id: { in: ids }, shopId: input.shopId, active: true },
-    include: { parts: { include: { part: true } } },
-  });
-  const bays = await db.serviceBay.findMany({ where: { shopId: input.shopId, active: true }, select: { id: true, name: true, kind: true } });
-  const technicians = await db.technician.findMany({ where: { shopId: input.shopId, active: true }, select: { id: true, name: true, skills: true } });
-  const missing = ids.filter((id) => !found.some((i) => i.id === id));
+  const { shop, bays, technicians, items: catalogue } = await loadShopSnapshot(db, input.shopId);
+  const missing = ids.filter((id) => !catalogue.has(id));
   if (missing.length || ids.length === 0) throw new UnknownServiceError(missing);
-  const items = ids.map((id) => found.find((i) => i.id === id)!);
+  const items = ids.map((id) => catalogue.get(id)!);
   const requirements = jobRequirements(items, shop.slotMinutes);
   const parts = partsVerdict(await partNeeds(db, input.shopId, items, input.now, input.excludeBookingId));
   const today = localParts(input.now, shop.timeZone).date;

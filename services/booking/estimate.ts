@@ -1,3 +1,4 @@
+import { loadShopSnapshot } from '../shop-snapshot';
 import { calculateCosts, hoursFromMinutes, type CostBreakdown, type CostLineInput } from '../costs';
 import { UnknownServiceError } from './errors';
 import type { CatalogItemWithParts, Db } from './availability';
@@ -39,12 +40,8 @@ export function estimateFor(shop: { labourRateFen: number; taxRateBp: number }, 
 /** The price a customer is quoted for these services, tax included. */
 export async function estimateServices(db: Db, shopId: string, catalogItemIds: readonly string[]): Promise<CostBreakdown> {
   const ids = [...new Set(catalogItemIds)];
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { labourRateFen: true, taxRateBp: true } });
-  const found = await db.serviceCatalogItem.findMany({
-    where: { id: { in: ids }, shopId, active: true },
-    include: { parts: { include: { part: true }, orderBy: { part: { sku: 'asc' } } } },
-  });
-  const missing = ids.filter((id) => !found.some((i) => i.id === id));
+  const { shop, items } = await loadShopSnapshot(db, shopId);
+  const missing = ids.filter((id) => !items.has(id));
   if (missing.length || ids.length === 0) throw new UnknownServiceError(missing);
-  return estimateFor(shop, ids.map((id) => found.find((i) => i.id === id)!));
+  return estimateFor(shop, ids.map((id) => items.get(id)!));
 }

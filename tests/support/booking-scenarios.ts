@@ -1,5 +1,6 @@
 import { createBooking, type CreateBookingInput } from '../../services/booking/bookings';
 import { invalidateCatalogue } from '../../services/catalog';
+import { invalidateShopSnapshot } from '../../services/shop-snapshot';
 import { localDateToDbDate, zonedInstant, timeToMinute } from '../../services/time';
 import { createTestDatabase, SEED_NOW, SHOP_TZ, type TestDatabase } from './database';
 
@@ -57,6 +58,7 @@ export async function bookingScenario(): Promise<BookingScenario> {
   const db = await createTestDatabase();
   const prisma = db.prisma;
   invalidateCatalogue();
+  invalidateShopSnapshot();
   const shop = await prisma.shop.findUniqueOrThrow({ where: { code: 'DEMO' } });
   const [items, bays, technicians] = await Promise.all([
     prisma.serviceCatalogItem.findMany({ where: { shopId: shop.id } }),
@@ -107,20 +109,24 @@ export async function bookingScenario(): Promise<BookingScenario> {
     },
     async onlyBays(names) {
       await prisma.serviceBay.updateMany({ where: { shopId: shop.id, name: { notIn: names } }, data: { active: false } });
+      invalidateShopSnapshot(shop.id);
     },
     async onlyTechnicians(names) {
       await prisma.technician.updateMany({ where: { shopId: shop.id, name: { notIn: names } }, data: { active: false } });
+      invalidateShopSnapshot(shop.id);
     },
     async setStock(sku, stockQty, restockDate) {
       await prisma.part.update({
         where: { shopId_sku: { shopId: shop.id, sku } },
         data: { stockQty, restockDate: restockDate ? localDateToDbDate(restockDate) : null },
       });
+      invalidateShopSnapshot(shop.id);
     },
     async addCalendarDay(date, kind, openMinute, closeMinute) {
       await prisma.workingCalendarDay.create({
         data: { shopId: shop.id, date: localDateToDbDate(date), kind, name: kind === 'HOLIDAY' ? '测试假日' : '测试调休', openMinute, closeMinute },
       });
+      invalidateShopSnapshot(shop.id);
     },
     async reset() {
       await prisma.booking.deleteMany({ where: { shopId: shop.id } }); // lines and occupancy cascade
@@ -132,6 +138,7 @@ export async function bookingScenario(): Promise<BookingScenario> {
       await prisma.technician.updateMany({ where: { shopId: shop.id }, data: { active: true } });
       for (const part of seededParts) await prisma.part.update({ where: { id: part.id }, data: { stockQty: part.stockQty, restockDate: part.restockDate } });
       invalidateCatalogue();
+      invalidateShopSnapshot();
     },
     close: () => db.close(),
   };
