@@ -50,9 +50,7 @@ interface WallClock {
   minute: number;
 }
 
-function wallClock(instant: Date, tz: string): WallClock {
-  const ms = instant.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
+function formattedWallClock(instant: Date, tz: string): WallClock {
   const out: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
   for (const p of formatterFor(tz).formatToParts(instant)) {
     if (p.type === 'year') out.year = Number(p.value);
@@ -62,6 +60,29 @@ function wallClock(instant: Date, tz: string): WallClock {
     else if (p.type === 'minute') out.minute = Number(p.value);
   }
   return out;
+}
+
+// formatToParts costs microseconds and slot searches call this thousands of times per turn.
+// A zone's offset only changes at transitions, which fall on quarter hours (UTC) in every
+// zone in use, so the offset is cached per zone and quarter hour.
+const QUARTER_MS = 15 * MINUTE_MS;
+const offsetCache = new Map<string, number>();
+
+function wallClock(instant: Date, tz: string): WallClock {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
+  const bucket = Math.floor(ms / QUARTER_MS);
+  const key = `${tz}|${bucket}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    const start = new Date(bucket * QUARTER_MS);
+    const w = formattedWallClock(start, tz);
+    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - start.getTime();
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  const local = new Date(ms + offset);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
 }
 
 function pad2(n: number): string {
