@@ -16,6 +16,7 @@ import { detectLocale, t, type Locale } from '../dialogs/i18n';
 import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
 import { decidedCard } from '../dialogs/ui';
 import { StateConflictError } from './prisma-storage';
+import { sanitizeStrings } from './http-server';
 import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
@@ -147,7 +148,10 @@ export class AftercareBot extends TeamsActivityHandler {
     const submit = (activity.value && typeof activity.value === 'object' ? activity.value : null) as CardSubmit | null;
     const fromCard = !activity.text?.trim() && submit && typeof submit.choice === 'string';
     if (fromCard) activity.text = String(submit!.choice);
-    const text = activity.text ?? '';
+    // WeChat and the console do not pass through the HTTP sanitiser.
+    activity.text = sanitizeStrings(activity.text ?? '');
+    if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
+    const text = activity.text;
 
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
     const identity = await touchIdentity(this.options.prisma, {

@@ -8,7 +8,7 @@ import type { ShopInfo } from '../dialogs/context';
 import { AftercareBot } from './aftercare-bot';
 import { PrismaStorage } from './prisma-storage';
 import { createTeamsAdapter } from './teams';
-import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, startHttpServer, type RunningServer } from './http-server';
+import { botResponse, HttpError, inboundActivitySchema, readJson, sanitizeStrings, sendJson, startHttpServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
 import { restApiRoutes } from './rest-api';
@@ -98,7 +98,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         method: 'POST',
         path: '/api/messages',
         handler: async (req, res) => {
-          const body = await readJson(req);
+          const body = sanitizeStrings(await readJson(req));
           const parsed = inboundActivitySchema.safeParse(body);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];

@@ -65,7 +65,7 @@ export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Pro
 
 export async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!/application\/json/i.test(type)) throw new HttpError(415, 'content-type must be application/json');
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) throw new HttpError(415, 'content-type must be application/json');
   const body = await readBody(req);
   if (body.length === 0) throw new HttpError(400, 'request body is empty; expected a JSON object');
   try {
@@ -73,6 +73,20 @@ export async function readJson(req: http.IncomingMessage): Promise<unknown> {
   } catch (error) {
     throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Strings that PostgreSQL cannot store (NUL) or that are not valid UTF-16 (lone surrogates,
+ * which jsonb rejects) are made safe on the way in, so one odd character cannot break every
+ * later turn of a conversation.
+ */
+export function sanitizeStrings<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '').toWellFormed() as T;
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => sanitizeStrings(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[sanitizeStrings(k, depth + 1)] = sanitizeStrings(v, depth + 1);
+  return out as T;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

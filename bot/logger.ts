@@ -12,8 +12,10 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
-const VIN = /\b([A-HJ-NPR-Z0-9]{3})[A-HJ-NPR-Z0-9]{10}([A-HJ-NPR-Z0-9]{4})\b/g;
+// Mainland mobiles as people write them: 13812345678, 138 1234 5678, 138-1234-5678,
+// with or without +86 / 86 in front.
+const MOBILE = /(?<![\d])((?:\+?86[\s-]?)?1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?![\d])/g;
+const VIN = /\b([A-HJ-NPR-Z0-9]{3})[A-HJ-NPR-Z0-9]{10}([A-HJ-NPR-Z0-9]{4})\b/gi;
 
 export function maskSensitive(text: string): string {
   return text.replace(MOBILE, '$1****$2').replace(VIN, '$1**********$2');

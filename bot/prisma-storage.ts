@@ -4,8 +4,8 @@ import type { PrismaClient } from '../services/db/client';
 /**
  * Bot Framework conversation and user state in the database, so a turn can land on any
  * process and a restart resumes every conversation at the step it was on.
- * The eTag is the row's version: a write carrying an older eTag than the stored one
- * fails (two processes raced on one conversation) and the turn is retried by the bot.
+ * A write of state read at an older version than the stored one fails (two processes raced
+ * on one conversation) and the bot retries the turn on fresh state.
  */
 export class StateConflictError extends Error {
   constructor(readonly key: string) {
@@ -19,13 +19,24 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class PrismaStorage implements Storage {
+  /**
+   * Version of every state object handed out by read(). botbuilder's BotState writes
+   * with eTag '*' ("overwrite"), which would defeat optimistic concurrency; but it writes
+   * back the very object it read, so the version it was read at is known here.
+   */
+  private readonly versions = new WeakMap<object, number>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
     const rows = await this.prisma.botState.findMany({ where: { key: { in: keys } } });
     const items: StoreItems = {};
-    for (const row of rows) items[row.key] = { ...(row.data as object), eTag: String(row.version) };
+    for (const row of rows) {
+      const item = { ...(row.data as object), eTag: String(row.version) };
+      this.versions.set(item, row.version);
+      items[row.key] = item;
+    }
     return items;
   }
 
@@ -33,29 +44,26 @@ export class PrismaStorage implements Storage {
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
       const json = JSON.parse(JSON.stringify(data));
-      if (!eTag || eTag === '*') {
-        await this.prisma.botState.upsert({
-          where: { key },
-          create: { key, data: json },
-          update: { data: json, version: { increment: 1 } },
-        });
+      const readAt = item && typeof item === 'object' ? this.versions.get(item) : undefined;
+      const expected = readAt ?? (eTag && eTag !== '*' ? Number(eTag) : undefined);
+      if (expected === undefined) {
+        // Not read from here: state that did not exist when the turn began. Creating it
+        // must fail if another turn created it meanwhile.
+        try {
+          await this.prisma.botState.create({ data: { key, data: json } });
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new StateConflictError(key);
+          throw error;
+        }
+        if (item && typeof item === 'object') this.versions.set(item, 1);
         continue;
       }
-      const expected = Number(eTag);
       const updated = await this.prisma.botState.updateMany({
         where: { key, version: expected },
         data: { data: json, version: { increment: 1 } },
       });
-      if (updated.count === 1) continue;
-      // No row with that version: either someone else wrote first, or the row was deleted.
-      const exists = await this.prisma.botState.findUnique({ where: { key }, select: { version: true } });
-      if (exists) throw new StateConflictError(key);
-      try {
-        await this.prisma.botState.create({ data: { key, data: json } });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new StateConflictError(key);
-        throw error;
-      }
+      if (updated.count !== 1) throw new StateConflictError(key);
+      if (item && typeof item === 'object') this.versions.set(item, expected + 1);
     }
   }
 

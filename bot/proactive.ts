@@ -9,6 +9,9 @@ import type { Logger } from './logger';
  */
 export type ChannelSender = (reference: Partial<ConversationReference>, text: string, identity: { id: string; lastInboundAt: Date | null }) => Promise<'sent' | 'queued'>;
 
+/** How long a flush may take to deliver a message it claimed before another flush may try it. */
+export const LEASE_MS = 60_000;
+
 export class ProactiveMessenger {
   private readonly senders = new Map<string, ChannelSender>();
 
@@ -39,7 +42,14 @@ export class ProactiveMessenger {
     return 'queued';
   }
 
-  /** Retries queued messages, oldest first (called by the job runner and at start-up). */
+  /**
+   * Retries queued messages, oldest first (called by the job runner and at start-up).
+   * Every bot process flushes, so each attempt is claimed first: `attempts` acts as the
+   * row's version and `sentAt` on a still-QUEUED row is the claim's lease. A flush that
+   * loses the claim skips the message; a sender that died mid-send is retried once its
+   * lease (LEASE_MS) has run out. Without the claim, two processes (or two overlapping
+   * flushes) delivered the same reminder twice.
+   */
   async flush(limit = 50): Promise<number> {
     const queued = await this.prisma.outboundMessage.findMany({ where: { status: 'QUEUED' }, orderBy: { createdAt: 'asc' }, take: limit, include: { identity: true } });
     let sent = 0;
@@ -47,16 +57,24 @@ export class ProactiveMessenger {
       const sender = this.senders.get(message.identity.channel);
       const reference = message.identity.conversationReference as Partial<ConversationReference> | null;
       if (!sender || !reference) continue;
+      const claimed = await this.prisma.outboundMessage.updateMany({
+        where: { id: message.id, status: 'QUEUED', attempts: message.attempts, OR: [{ sentAt: null }, { sentAt: { lt: new Date(Date.now() - LEASE_MS) } }] },
+        data: { attempts: { increment: 1 }, sentAt: new Date() },
+      });
+      if (claimed.count !== 1) continue;
       try {
         const outcome = await sender(reference, message.text, message.identity);
         if (outcome === 'sent') {
-          await this.prisma.outboundMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 } } });
+          await this.prisma.outboundMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: new Date() } });
           sent++;
+        } else {
+          // The channel kept it for later itself (e.g. WeChat's 48-hour window): not a failed attempt.
+          await this.prisma.outboundMessage.update({ where: { id: message.id }, data: { sentAt: null, attempts: { decrement: 1 } } });
         }
       } catch (error) {
         await this.prisma.outboundMessage.update({
           where: { id: message.id },
-          data: { attempts: { increment: 1 }, lastError: String(error).slice(0, 500), status: message.attempts + 1 >= 10 ? 'FAILED' : 'QUEUED' },
+          data: { sentAt: null, lastError: String(error).slice(0, 500), status: message.attempts + 1 >= 10 ? 'FAILED' : 'QUEUED' },
         });
       }
     }

@@ -1,19 +1,118 @@
 import {
+  ActivityEventNames,
+  ActivityTypes,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../services/config';
 import type { Logger } from './logger';
 import { t } from '../dialogs/i18n';
 
+export interface ConnectorRetryOptions {
+  /** Waits before the 2nd, 3rd, … attempt of one outgoing activity. */
+  delaysMs: number[];
+  /** Per-request limit for a connector call (AFTERCARE_CONNECTOR_TIMEOUT_MS, default 5 s); a hung connector counts as a failure. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_CONNECTOR_RETRY: ConnectorRetryOptions = {
+  delaysMs: [100, 400, 1600],
+  timeoutMs: Number(process.env.AFTERCARE_CONNECTOR_TIMEOUT_MS) > 0 ? Number(process.env.AFTERCARE_CONNECTOR_TIMEOUT_MS) : 5_000,
+};
+
+/**
+ * Failures worth another attempt here. The SDK's own pipeline already retries 5xx/408
+ * and connection errors (3 retries after ~1 s, 2 s, 4 s) and a 429 that carries
+ * Retry-After; it does not retry a 429 without Retry-After, and it sets no timeout: the
+ * reply was then dropped (the customer got "系统繁忙") or the turn hung for ever.
+ * Retrying 5xx here as well would multiply the SDK's retries beyond the 15 s a channel
+ * waits for a turn.
+ */
+export function isTransientConnectorError(error: unknown): boolean {
+  const e = error as { statusCode?: number; name?: string } | null;
+  return e?.statusCode === 429 || e?.name === 'AbortError';
+}
+
+/** The part of botframework-connector's ConnectorClient used here (options carry the timeout). */
+interface ConnectorOperations {
+  conversations: {
+    replyToActivity(conversationId: string, activityId: string, activity: Partial<Activity>, options?: { timeout?: number }): Promise<ResourceResponse | undefined>;
+    sendToConversation(conversationId: string, activity: Partial<Activity>, options?: { timeout?: number }): Promise<ResourceResponse | undefined>;
+    updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>, options?: { timeout?: number }): Promise<ResourceResponse | undefined>;
+  };
+}
+
+/**
+ * CloudAdapter whose replies, proactive sends and card updates survive a connector hiccup:
+ * every connector request has a timeout (the request is aborted, not abandoned), and each
+ * outgoing activity is sent on its own (so a retry never repeats one already delivered)
+ * with bounded exponential backoff. Other activity kinds (delay, invokeResponse, trace)
+ * keep CloudAdapter's handling.
+ */
+export class RetryingCloudAdapter extends CloudAdapter {
+  constructor(auth: ConstructorParameters<typeof CloudAdapter>[0], private readonly retry: ConnectorRetryOptions, private readonly logger: Logger) {
+    super(auth);
+  }
+
+  private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const delay = this.retry.delaysMs[attempt];
+        if (delay === undefined || !isTransientConnectorError(error)) throw error;
+        this.logger.warn('connector call failed, retrying', { what, attempt: attempt + 1, delayMs: delay, status: (error as { statusCode?: number }).statusCode, error: String((error as Error).message ?? error) });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private client(context: TurnContext): ConnectorOperations | undefined {
+    return context.turnState.get(this.ConnectorClientKey) as ConnectorOperations | undefined;
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const client = this.client(context);
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      const direct = activity.type === 'delay' || activity.type === ActivityTypes.InvokeResponse || (activity.type === ActivityTypes.Trace && activity.channelId !== 'emulator');
+      if (direct || !client || !activity.conversation) {
+        responses.push(...(await super.sendActivities(context, [activity])));
+        continue;
+      }
+      delete activity.id;
+      const options = { timeout: this.retry.timeoutMs };
+      const conversationId = activity.conversation.id;
+      const response = await this.withRetry(`send ${activity.type}`, () =>
+        activity.replyToId
+          ? client.conversations.replyToActivity(conversationId, activity.replyToId, activity, options)
+          : client.conversations.sendToConversation(conversationId, activity, options),
+      );
+      responses.push(response ?? { id: activity.id ?? '' });
+    }
+    return responses;
+  }
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    const client = this.client(context);
+    if (!client || !activity.conversation || !activity.id) return super.updateActivity(context, activity);
+    const conversationId = activity.conversation.id;
+    const activityId = activity.id;
+    const response = await this.withRetry('update activity', () => client.conversations.updateActivity(conversationId, activityId, activity, { timeout: this.retry.timeoutMs }));
+    return response?.id ? { id: response.id } : undefined;
+  }
+}
+
 /**
  * Microsoft Teams / Bot Framework door. Without an app id the endpoint runs
  * unauthenticated, as the Bot Framework Emulator expects; with one, every request needs a
  * valid Bot Framework token (CloudAdapter answers 401 otherwise).
  */
-export function createTeamsAdapter(config: Config['teams'], logger: Logger): CloudAdapter {
+export function createTeamsAdapter(config: Config['teams'], logger: Logger, retry: ConnectorRetryOptions = DEFAULT_CONNECTOR_RETRY): CloudAdapter {
   // Only the settings the SDK needs: never hand it the whole environment.
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.appId,
@@ -21,12 +120,20 @@ export function createTeamsAdapter(config: Config['teams'], logger: Logger): Clo
     MicrosoftAppType: config.appId ? config.appType : undefined,
     MicrosoftAppTenantId: config.tenantId,
   } as ConfigurationBotFrameworkAuthenticationOptions;
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth));
+  const adapter = new RetryingCloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(auth),
+    retry,
+    logger,
+  );
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error('turn failed', { error, channel: context.activity.channelId, activityType: context.activity.type });
+    const { activity } = context;
+    // A proactive send (continueConversationAsync) must fail loudly: the messenger then
+    // queues it as an OutboundMessage. Swallowing it here reported a lost message as sent.
+    if (activity.type === ActivityTypes.Event && activity.name === ActivityEventNames.ContinueConversation) throw error;
+    logger.error('turn failed', { error, channel: activity.channelId, activityType: activity.type });
     // The customer hears something rather than silence; nothing they sent is lost.
-    if (context.activity.type === 'message') {
-      const zh = !/^en/i.test(context.activity.locale ?? '') && !/^[\x00-\x7f]*[a-z]{3,}/i.test(context.activity.text ?? '');
+    if (activity.type === 'message') {
+      const zh = !/^en/i.test(activity.locale ?? '') && !/^[\x00-\x7f]*[a-z]{3,}/i.test(activity.text ?? '');
       await context.sendActivity(t(zh ? 'zh' : 'en', 'unavailable')).catch(() => {});
     }
   };

@@ -97,7 +97,8 @@ export class MainDialog extends InterruptibleDialog {
       state.text = /^\s*\d{1,2}\s*$/.test(reply) ? '' : reply;
       if (state.intent === 'handoff') return step.endDialog({ handoff: true, reason: 'customer-request' });
     } else if (step.result !== undefined) {
-      return step.endDialog();
+      // Three replies in a row the bot could not place: a person takes over.
+      return step.endDialog({ handoff: true, reason: 'not-understood' });
     }
     const services = turnServices(step.context);
     if (!services.customer) return step.beginDialog(REGISTRATION_DIALOG, { plate: findPlate(state.text ?? '') ?? undefined });
