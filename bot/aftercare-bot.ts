@@ -9,13 +9,13 @@ import {
   type StatePropertyAccessor,
   type Storage,
 } from 'botbuilder';
-import type { PrismaClient } from '../services/db/client';
+import type { PrismaClient, RawSql } from '../services/db/client';
 import { touchIdentity } from '../services/customers';
 import { setTurnServices, type ShopInfo, type TurnServices } from '../dialogs/context';
 import { detectLocale, t, type Locale } from '../dialogs/i18n';
 import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
 import { decidedCard } from '../dialogs/ui';
-import { StateConflictError } from './prisma-storage';
+import { StateConflictError } from './state-storage';
 import { sanitizeStrings } from './http-server';
 import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
@@ -32,6 +32,8 @@ export const MAX_TEXT_LENGTH = 4000;
 
 export interface AftercareBotOptions {
   prisma: PrismaClient;
+  /** Plain SQL for the statements every turn runs (de-duplication, identity). */
+  sql: Pick<RawSql, 'query'>;
   storage: Storage;
   shop: ShopInfo;
   logger: Logger;
@@ -117,18 +119,18 @@ export class AftercareBot extends TeamsActivityHandler {
     }
   }
 
+  /** True the first time an activity id is seen; its row is the proof it was handled. */
   private async claimActivity(channel: string, activityId: string): Promise<boolean> {
-    try {
-      await this.options.prisma.processedActivity.create({ data: { channel, activityId } });
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return false;
-      throw error;
-    }
+    const rows = await this.options.sql.query(
+      `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt") VALUES ($1, $2, now())
+       ON CONFLICT DO NOTHING RETURNING 1 AS claimed`,
+      [channel, activityId],
+    );
+    return rows.length === 1;
   }
 
   private async releaseActivity(channel: string, activityId: string): Promise<void> {
-    await this.options.prisma.processedActivity.deleteMany({ where: { channel, activityId } });
+    await this.options.sql.query(`DELETE FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2`, [channel, activityId]);
   }
 
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
@@ -154,7 +156,7 @@ export class AftercareBot extends TeamsActivityHandler {
     const text = activity.text;
 
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
-    const identity = await touchIdentity(this.options.prisma, {
+    const identity = await touchIdentity(this.options.sql, {
       channel: activity.channelId,
       externalId: activity.from.id,
       displayName: activity.from.name,

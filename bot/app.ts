@@ -6,7 +6,7 @@ import { applyMigrations } from '../services/db/migrate';
 import { needsSeed, seedDemoShop } from '../services/db/seed';
 import type { ShopInfo } from '../dialogs/context';
 import { AftercareBot } from './aftercare-bot';
-import { PrismaStorage } from './prisma-storage';
+import { DatabaseStorage } from './state-storage';
 import { createTeamsAdapter } from './teams';
 import { botResponse, HttpError, inboundActivitySchema, readJson, sanitizeStrings, sendJson, startHttpServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
@@ -67,7 +67,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const messenger = new ProactiveMessenger(db.prisma, logger);
   const bot = new AftercareBot({
     prisma: db.prisma,
-    storage: new PrismaStorage(db.prisma),
+    sql: db.raw,
+    storage: new DatabaseStorage(db.raw),
     shop,
     logger,
     now: options.now,

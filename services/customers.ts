@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { PrismaClient } from './db/client';
+import type { PrismaClient, RawSql } from './db/client';
 import { maskMobile } from './registration';
 import { loadShopCalendar } from './calendar';
 import { callbackDeadline } from './handoff';
@@ -35,12 +35,13 @@ export function newId(): string {
  * Records who wrote and how to reach them later, and answers who they are — in one
  * statement, because it runs on every inbound message (it was seven round trips).
  */
-export async function touchIdentity(prisma: PrismaClient, input: ConversationIdentityInput): Promise<TouchedIdentity> {
+export async function touchIdentity(sql: Pick<RawSql, 'query'>, input: ConversationIdentityInput): Promise<TouchedIdentity> {
   const reference = JSON.stringify(input.conversationReference ?? null);
-  const rows = await prisma.$queryRaw<Array<{ id: string; customerId: string | null; advisorId: string | null; customerName: string | null; customerLocale: string | null; inHandoff: boolean }>>`
+  const rows = await sql.query<{ id: string; customerId: string | null; advisorId: string | null; customerName: string | null; customerLocale: string | null; inHandoff: boolean }>(
+    `
     WITH up AS (
       INSERT INTO "ChannelIdentity" ("id", "channel", "externalId", "displayName", "conversationReference", "lastInboundAt", "createdAt", "updatedAt")
-      VALUES (${newId()}, ${input.channel}, ${input.externalId}, ${input.displayName ?? null}, ${reference}::jsonb, ${input.now}, ${input.now}, ${input.now})
+      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $6, $6)
       ON CONFLICT ("channel", "externalId") DO UPDATE SET
         "displayName" = COALESCE(EXCLUDED."displayName", "ChannelIdentity"."displayName"),
         "conversationReference" = EXCLUDED."conversationReference",
@@ -49,8 +50,10 @@ export async function touchIdentity(prisma: PrismaClient, input: ConversationIde
       RETURNING "id", "customerId", "advisorId"
     )
     SELECT up."id", up."customerId", up."advisorId", c."name" AS "customerName", c."locale" AS "customerLocale",
-           EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = ${input.conversationKey} AND h."status" IN ('WAITING', 'ACTIVE')) AS "inHandoff"
-      FROM up LEFT JOIN "Customer" c ON c."id" = up."customerId"`;
+           EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = $7 AND h."status" IN ('WAITING', 'ACTIVE')) AS "inHandoff"
+      FROM up LEFT JOIN "Customer" c ON c."id" = up."customerId"`,
+    [newId(), input.channel, input.externalId, input.displayName ?? null, reference, input.now, input.conversationKey],
+  );
   const row = rows[0];
   return {
     id: row.id,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadConfig, ConfigError } from '../../services/config';
 import { prepareDatabase } from '../app';
 import { AftercareBot } from '../aftercare-bot';
-import { PrismaStorage } from '../prisma-storage';
+import { DatabaseStorage } from '../state-storage';
 import { createLogger } from '../logger';
 import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../console-adapter';
 import { t } from '../../dialogs/i18n';
@@ -66,7 +66,7 @@ export async function runChatCommand(args: string[], io: { stdin: NodeJS.Readabl
     } else {
       io.stdout.write(`(${shop.name}; you are a customer. Type "你好" or "hello" to start, "/quit" to leave)\n`);
     }
-    const bot = new AftercareBot({ prisma: db.prisma, storage: new PrismaStorage(db.prisma), shop, logger });
+    const bot = new AftercareBot({ prisma: db.prisma, sql: db.raw, storage: new DatabaseStorage(db.raw), shop, logger });
     const adapter = new ConsoleAdapter({
       input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
       output: io.stdout as NodeJS.WritableStream & import('node:stream').Writable,

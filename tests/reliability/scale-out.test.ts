@@ -1,5 +1,5 @@
 import { ConversationState, TestAdapter, TurnContext, type Activity } from 'botbuilder';
-import { PrismaStorage, StateConflictError } from '../../bot/prisma-storage';
+import { DatabaseStorage, StateConflictError } from '../../bot/state-storage';
 import { createTestDatabase } from '../support/database';
 import { killAllBots, startBot, type BotProcess } from '../support/bot-process';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
@@ -115,11 +115,11 @@ describe('scale-out: two bot processes, one PostgreSQL database', () => {
 
 describe('optimistic concurrency of conversation state', () => {
   // botbuilder's BotState.saveChanges() sets `eTag = '*'` before every write
-  // (botbuilder-core/lib/botState.js), so PrismaStorage keeps the version each object was read at.
+  // (botbuilder-core/lib/botState.js), so DatabaseStorage keeps the version each object was read at.
   it('of two turns that loaded the same state, the second to save gets StateConflictError', async () => {
     const db = await createTestDatabase({ seed: false });
     try {
-      const state = new ConversationState(new PrismaStorage(db.prisma));
+      const state = new ConversationState(new DatabaseStorage(db.raw));
       const counter = state.createProperty<number>('counter');
       const activity = { type: 'message', channelId: 'msteams', conversation: { id: 'c1' }, from: { id: 'u' }, recipient: { id: 'b' }, text: 'x' } as Activity;
       const adapter = new TestAdapter();

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { AftercareBot } from '../../bot/aftercare-bot';
-import { PrismaStorage } from '../../bot/prisma-storage';
+import { DatabaseStorage } from '../../bot/state-storage';
 import { createLogger } from '../../bot/logger';
 import { renderActivity } from './fake-connector';
 import type { TestDatabase } from './database';
@@ -34,7 +34,7 @@ export class Conversation {
 }
 
 export function createBot(db: TestDatabase, now: () => Date, shop: { id: string; name: string; nameEn: string | null; timeZone: string; bookingHorizonDays: number }): AftercareBot {
-  return new AftercareBot({ prisma: db.prisma, storage: new PrismaStorage(db.prisma), shop, logger: createLogger('silent'), now });
+  return new AftercareBot({ prisma: db.prisma, sql: db.raw, storage: new DatabaseStorage(db.raw), shop, logger: createLogger('silent'), now });
 }
 
 let mobileSeq = 0;
