@@ -15,13 +15,13 @@ import { t } from '../dialogs/i18n';
 export interface ConnectorRetryOptions {
   /** Waits before the 2nd, 3rd, … attempt of one outgoing activity. */
   delaysMs: number[];
-  /** Per-request limit for a connector call (AFTERCARE_CONNECTOR_TIMEOUT_MS, default 5 s); a hung connector counts as a failure. */
+  /** Per-request limit for a connector call (AFTERCARE_CONNECTOR_TIMEOUT_MS); a hung connector counts as a failure. */
   timeoutMs: number;
 }
 
 export const DEFAULT_CONNECTOR_RETRY: ConnectorRetryOptions = {
   delaysMs: [100, 400, 1600],
-  timeoutMs: Number(process.env.AFTERCARE_CONNECTOR_TIMEOUT_MS) > 0 ? Number(process.env.AFTERCARE_CONNECTOR_TIMEOUT_MS) : 5_000,
+  timeoutMs: 5_000,
 };
 
 /**
@@ -112,7 +112,11 @@ export class RetryingCloudAdapter extends CloudAdapter {
  * unauthenticated, as the Bot Framework Emulator expects; with one, every request needs a
  * valid Bot Framework token (CloudAdapter answers 401 otherwise).
  */
-export function createTeamsAdapter(config: Config['teams'], logger: Logger, retry: ConnectorRetryOptions = DEFAULT_CONNECTOR_RETRY): CloudAdapter {
+export function createTeamsAdapter(
+  config: Config['teams'],
+  logger: Logger,
+  retry: ConnectorRetryOptions = { ...DEFAULT_CONNECTOR_RETRY, timeoutMs: config.connectorTimeoutMs },
+): CloudAdapter {
   // Only the settings the SDK needs: never hand it the whole environment.
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.appId,

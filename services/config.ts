@@ -43,6 +43,8 @@ export const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
     MicrosoftAppTenantId: optionalString,
+    /** Time-out of one call to the Bot Framework connector, in ms. */
+    AFTERCARE_CONNECTOR_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(5_000)),
     WECHATY_PUPPET: optionalString,
     WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
     WECHATY_PUPPET_SERVICE_ENDPOINT: optionalString,
@@ -80,7 +82,7 @@ export interface Config {
   database: DatabaseTarget;
   port: number;
   host: string;
-  teams: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string };
+  teams: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; connectorTimeoutMs: number };
   wechat: { puppet?: string; token?: string; endpoint?: string; officialAccount: boolean };
   shopTimeZone: string;
   shopCode: string;
@@ -121,7 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database: databaseTarget(e.DATABASE_URL, e.AFTERCARE_DATA_DIR, cwd),
     port: e.PORT,
     host: e.HOST,
-    teams: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
+    teams: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+      connectorTimeoutMs: e.AFTERCARE_CONNECTOR_TIMEOUT_MS,
+    },
     wechat: { puppet: e.WECHATY_PUPPET, token: e.WECHATY_PUPPET_SERVICE_TOKEN, endpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, officialAccount: e.WECHAT_OFFICIAL_ACCOUNT },
     shopTimeZone: e.SHOP_TIME_ZONE,
     shopCode: e.SHOP_CODE,
