@@ -1,3 +1,4 @@
+import { createTtlCache } from './ttl-cache';
 import type { Prisma, PrismaClient } from './db/client';
 
 type ServiceCatalogItem = Prisma.ServiceCatalogItemModel;
@@ -197,31 +198,16 @@ function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], tex
 
 // ───────────────────────────── Per-shop catalogue cache ─────────────────────────────
 
-const CACHE_TTL_MS = 60_000;
-const catalogueCache = new Map<string, { loadedAt: number; items: Promise<ServiceCatalogItem[]> }>();
+// Matching must stay off the database: the catalogue is cached for a minute per shop.
+const catalogueCache = createTtlCache<ServiceCatalogItem[]>(60_000);
 
-/**
- * Active catalogue of a shop, cached for a minute so matching stays off the database.
- * The TTL runs on the monotonic clock: it is about freshness of a cache, not about
- * business time, which services always receive as an explicit `now`.
- */
 export function loadCatalogue(prisma: CatalogueDb, shopId: string): Promise<ServiceCatalogItem[]> {
-  const hit = catalogueCache.get(shopId);
-  const clock = performance.now();
-  if (hit && clock - hit.loadedAt < CACHE_TTL_MS) return hit.items;
-  const items = prisma.serviceCatalogItem.findMany({ where: { shopId, active: true }, orderBy: { code: 'asc' } });
-  catalogueCache.set(shopId, { loadedAt: clock, items });
-  // A failed load must not be served from the cache for a minute.
-  items.catch(() => {
-    if (catalogueCache.get(shopId)?.items === items) catalogueCache.delete(shopId);
-  });
-  return items;
+  return catalogueCache.get(shopId, () => prisma.serviceCatalogItem.findMany({ where: { shopId, active: true }, orderBy: { code: 'asc' } }));
 }
 
 /** Forget cached catalogues (after an advisor edits the catalogue, and between tests). */
 export function invalidateCatalogue(shopId?: string): void {
-  if (shopId) catalogueCache.delete(shopId);
-  else catalogueCache.clear();
+  catalogueCache.invalidate(shopId);
 }
 
 /** The shop's active catalogue (cached), e.g. to show examples of what can be booked. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isKnownTimeZone } from './time';
 
 /**
  * Every setting the bot reads from its environment, validated in one place so that a
@@ -7,15 +8,6 @@ import { z } from 'zod';
  */
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -52,7 +44,7 @@ export const envSchema = z
     WECHAT_OFFICIAL_ACCOUNT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
     SHOP_TIME_ZONE: z.preprocess(
       emptyToUndefined,
-      z.string().default('Asia/Shanghai').refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+      z.string().default('Asia/Shanghai').refine(isKnownTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
     ),
     SHOP_CODE: z.preprocess(emptyToUndefined, z.string().default('DEMO')),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),

@@ -1,5 +1,6 @@
 import type { Prisma } from './db/client';
 import { loadShopCalendar, type LoadedShopCalendar } from './calendar';
+import { createTtlCache } from './ttl-cache';
 
 /**
  * A shop's slowly changing configuration (hours, calendar, bays, technicians, catalogue with
@@ -21,7 +22,7 @@ export interface ShopSnapshot {
 }
 
 export const SHOP_SNAPSHOT_TTL_MS = 30_000;
-const cache = new Map<string, { loadedAt: number; value: Promise<ShopSnapshot> }>();
+const cache = createTtlCache<ShopSnapshot>(SHOP_SNAPSHOT_TTL_MS);
 
 async function load(db: Db, shopId: string): Promise<ShopSnapshot> {
   // Sequential: inside a transaction these share one connection.
@@ -36,19 +37,9 @@ async function load(db: Db, shopId: string): Promise<ShopSnapshot> {
 }
 
 export function loadShopSnapshot(db: Db, shopId: string): Promise<ShopSnapshot> {
-  const clock = performance.now();
-  const hit = cache.get(shopId);
-  if (hit && clock - hit.loadedAt < SHOP_SNAPSHOT_TTL_MS) return hit.value;
-  const value = load(db, shopId);
-  cache.set(shopId, { loadedAt: clock, value });
-  // A failed load must not be served for the whole TTL.
-  value.catch(() => {
-    if (cache.get(shopId)?.value === value) cache.delete(shopId);
-  });
-  return value;
+  return cache.get(shopId, () => load(db, shopId));
 }
 
 export function invalidateShopSnapshot(shopId?: string): void {
-  if (shopId) cache.delete(shopId);
-  else cache.clear();
+  cache.invalidate(shopId);
 }

@@ -42,7 +42,7 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -83,6 +83,21 @@ function wallClock(instant: Date, tz: string): WallClock {
   }
   const local = new Date(ms + offset);
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
+}
+
+/** Wall-clock reading of an instant in an IANA zone, seconds included. */
+export function zonedWallClock(instant: Date, tz: string): WallClock & { second: number } {
+  // Zone offsets are whole minutes, so the seconds are the instant's own.
+  return { ...wallClock(instant, tz), second: instant.getUTCSeconds() };
+}
+
+export function isKnownTimeZone(tz: string): boolean {
+  try {
+    formatterFor(tz);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pad2(n: number): string {

@@ -1,3 +1,4 @@
+import { zonedWallClock } from '../time';
 /** Plain calendar arithmetic on wall-clock dates (no time zones involved). */
 
 export interface YMD {
@@ -73,38 +74,9 @@ export interface WallClock extends YMD {
   ss: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Throws RangeError for an unknown zone. */
-export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    zoneFormatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isKnownTimeZone } from '../time';
 
 export function wallClock(instant: Date, timeZone: string): WallClock {
-  const parts = zoneFormatter(timeZone).formatToParts(instant);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? '0');
-  return { y: get('year'), m: get('month'), d: get('day'), hh: get('hour') % 24, mi: get('minute'), ss: get('second') };
+  const w = zonedWallClock(instant, timeZone);
+  return { y: w.year, m: w.month, d: w.day, hh: w.hour, mi: w.minute, ss: w.second };
 }
