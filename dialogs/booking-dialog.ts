@@ -207,7 +207,6 @@ export class BookingDialog extends InterruptibleDialog {
   }
 
   private async afterConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
     const { locale } = turnServices(step.context);
     if (gaveUp(step.result)) return this.handOver(step);
     if (isAnswer<string>(step.result) && step.result.value === 'confirm') return this.book(step);
@@ -216,7 +215,6 @@ export class BookingDialog extends InterruptibleDialog {
       { value: 'service', title: t(locale, 'book.changeService'), synonyms: ['service', '服务', '项目'] },
       { value: 'vehicle', title: t(locale, 'book.changeVehicle'), synonyms: ['car', 'vehicle', '车', '车牌', 'plate'] },
     ];
-    void request;
     return step.prompt(CHANGE, { prompt: choiceActivity(step.context, locale, t(locale, 'book.whatToChange'), choices), choices });
   }
 
