@@ -12,7 +12,7 @@ import { matchServices, listCatalog } from '../services/catalog';
 import { findSlots, type Slot, type SlotSearchResult } from '../services/booking/availability';
 import { createBooking, SlotUnavailableError, estimateServices } from '../services/booking/bookings';
 import { formatFen } from '../services/costs';
-import { formatLocal, formatLocalDate, minuteToTime } from '../services/time';
+import { formatLocal, formatLocalDate, minuteToTime, zonedInstant } from '../services/time';
 import { loadShopCalendar, openingFor } from '../services/calendar';
 
 /**
@@ -190,7 +190,7 @@ export class BookingDialog extends InterruptibleDialog {
       { value: 'other', title: t(services.locale, 'book.otherTime') },
     ];
     lines.push(t(services.locale, 'book.alternatives'));
-    return step.prompt(SLOT, { prompt: choiceActivity(step.context, services.locale, lines.join('\n'), choices), choices });
+    return step.prompt(SLOT, { prompt: choiceActivity(step.context, services.locale, lines.join('\n'), choices), choices, validations: request.wanted });
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -348,11 +348,25 @@ function parseWhen(text: string, context: TurnContext): ParseResult<WantedTime> 
 }
 
 /** A number or title picks an offered slot; a new date or time asks again with it. */
-function parseSlotChoice(text: string, context: TurnContext, choices: Choice[]): ParseResult<SlotAnswer> {
+function parseSlotChoice(text: string, context: TurnContext, choices: Choice[], known?: unknown): ParseResult<SlotAnswer> {
   const choice = recognizeChoice(text, choices);
   if (choice) return { ok: true, value: choice.value === 'other' ? { other: true } : { slot: choice.value } };
-  const parsed = parseWhen(text, context);
-  return parsed.ok ? { ok: true, value: { wanted: parsed.value } } : parsed;
+  const wanted = understandOnDay(text, context, known as WantedTime | undefined);
+  return wanted ? { ok: true, value: { wanted } } : { ok: false, reason: 'book.whenUnknown' };
+}
+
+/**
+ * A time said while a day is on the table ("10点", "下午") means that day, not today;
+ * a reply with its own date ("明天", "12月3日") stands as said.
+ */
+function understandOnDay(text: string, context: TurnContext, day?: WantedTime): WantedTime | null {
+  const { now, shop } = turnServices(context);
+  const fresh = understandWhen(text, { now: now(), timeZone: shop.timeZone });
+  if (!day) return fresh;
+  const dayStart = zonedInstant(day.date, 0, shop.timeZone);
+  if (dayStart <= now()) return fresh;
+  const onDay = understandWhen(text, { now: dayStart, timeZone: shop.timeZone });
+  return onDay && onDay.date === day.date && fresh?.date !== day.date ? onDay : fresh;
 }
 
 async function describeMiss(context: TurnContext, search: SlotSearchResult, wanted: WantedTime): Promise<string | null> {

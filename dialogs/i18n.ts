@@ -41,6 +41,11 @@ const M = {
   replyNumber: { zh: '请回复数字选择。', en: 'Reply with the number of your choice.' },
   nonText: { zh: '目前我只能阅读文字消息，请用文字告诉我需要什么帮助。', en: 'I can only read text messages for now; please tell me in words what you need.' },
 
+  thanks: { zh: '不客气！有需要随时找我。', en: "You're welcome! I'm here whenever you need me." },
+  'price.which': { zh: '请问想了解哪个项目的费用？例如“常规保养”、“换刹车片”。', en: 'Which service would you like a price for? E.g. "regular maintenance", "brake pads".' },
+  'price.intro': { zh: '费用估算（以到店检查为准）：', en: 'Estimate (final after inspection at the workshop):' },
+  'price.book': { zh: '需要预约的话，直接告诉我时间即可，例如“明天上午10点做保养”。', en: 'To book, just tell me when, e.g. "service tomorrow at 10am".' },
+
   // Registration (建档)
   'reg.intro': { zh: '为了给您预约，需要先建立客户档案（只需一次）。', en: 'To book, I first need to register you (only once).' },
   'reg.askMobile': { zh: '请输入您的手机号：', en: 'Please enter your mobile number:' },
@@ -73,7 +78,10 @@ const M = {
   // Booking
   'book.timeNoted': { zh: '好的，时间记下了：{when}。', en: 'Noted: {when}.' },
   'book.askServiceList': { zh: '请问您要做什么项目？可以直接输入项目名称，或选择：', en: 'Which service would you like? Type its name, or pick one:' },
-  'book.serviceUnknown': { zh: '没有找到“{text}”对应的项目。可选项目有：{examples}。请重新输入：', en: 'I could not find a service matching "{text}". Services include: {examples}. Please try again:' },
+  'book.serviceUnknown': {
+    zh: '没有找到“{text}”对应的项目。可选项目有：{examples}。车辆有故障或异响可选“全车检测”，也可以回复“转人工”。请重新输入：',
+    en: 'I could not find a service matching "{text}". Services include: {examples}. For a fault or a noise choose "full vehicle inspection", or say "talk to a person". Please try again:',
+  },
   'book.askVehicle': { zh: '请选择要保养的车辆：', en: 'Which car is it for?' },
   'book.otherVehicle': { zh: '其他车辆', en: 'Another car' },
   'book.askNewPlate': { zh: '请输入这辆车的车牌号：', en: 'Please enter the plate of that car:' },

@@ -9,6 +9,7 @@ import { recognizeIntent, type Intent } from './intents';
 import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog';
 import { BookingDialog, BOOKING_DIALOG } from './booking-dialog';
 import { MyBookingsDialog, MY_BOOKINGS_DIALOG } from './my-bookings-dialog';
+import { PriceDialog, PRICE_DIALOG } from './price-dialog';
 import { understandWhen } from '../services/when';
 import { findPlate } from '../services/registration';
 
@@ -38,6 +39,7 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new RegistrationDialog());
     this.addDialog(new BookingDialog());
     this.addDialog(new MyBookingsDialog());
+    this.addDialog(new PriceDialog());
     this.addDialog(choicePrompt(MENU));
     this.addDialog(new WaterfallDialog(STEPS, [this.route.bind(this), this.afterMenu.bind(this), this.afterRegistration.bind(this), this.afterFlow.bind(this)]));
     this.initialDialogId = STEPS;
@@ -76,6 +78,11 @@ export class MainDialog extends InterruptibleDialog {
     if (intent === 'book' || intent === 'myBookings') return step.next();
     if (intent === 'handoff') return step.endDialog({ handoff: true, reason: 'customer-request' });
     const { locale } = services;
+    if (intent === 'price') return step.replaceDialog(PRICE_DIALOG, { text });
+    if (intent === 'thanks') {
+      await step.context.sendActivity(t(locale, 'thanks'));
+      return step.endDialog();
+    }
     const shopName = locale === 'zh' ? services.shop.name : services.shop.nameEn ?? services.shop.name;
     if (intent === 'help') await step.context.sendActivity(t(locale, 'help'));
     else if (intent === 'greeting') await step.context.sendActivity(t(locale, 'welcome', { shop: shopName }));

@@ -15,8 +15,11 @@ export type Answer<T> = { ok: true; value: T } | { skipped: true } | { gaveUp: t
 export const SKIP_WORDS = ['跳过', '不填', '没有', '无', '不知道', 'skip', 'none', 'no', 'n/a', "don't know", 'dont know', '-'];
 
 export interface ParsedPromptOptions<T> {
-  /** `choices` are the ones passed to step.prompt(), for replies that pick one. */
-  parse: (text: string, context: TurnContext, choices: Choice[]) => Promise<ParseResult<T>> | ParseResult<T>;
+  /**
+   * `choices` are the ones passed to step.prompt(), for replies that pick one; `context`
+   * is its `validations` option (what the dialog knows so far, e.g. the day being booked).
+   */
+  parse: (text: string, context: TurnContext, choices: Choice[], known?: unknown) => Promise<ParseResult<T>> | ParseResult<T>;
   optional?: boolean;
   maxAttempts?: number;
 }
@@ -32,7 +35,7 @@ export function parsedPrompt<T>(id: string, options: ParsedPromptOptions<T>): Te
       return true;
     }
     const choices = (prompt.options.choices ?? []) as unknown as Choice[];
-    const result = text ? await options.parse(text, prompt.context, choices) : ({ ok: false, reason: 'empty' } as const);
+    const result = text ? await options.parse(text, prompt.context, choices, prompt.options.validations) : ({ ok: false, reason: 'empty' } as const);
     if (result.ok) {
       recognized.value = { ok: true, value: result.value } satisfies Answer<T>;
       return true;

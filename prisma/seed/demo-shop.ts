@@ -75,5 +75,5 @@ export const CATALOG = [
   { code: 'COOLANT', nameZh: '更换防冻液', nameEn: 'Coolant change', aliases: ['防冻液', '冷却液', 'coolant', 'antifreeze'], labourMinutes: 45, requiredSkill: 'maintenance', bayKind: 'GENERAL' as const, intervalKm: 40000, intervalMonths: 24, parts: [['COOLANT-1L', 4]] as const },
   { code: 'WIPERS', nameZh: '更换雨刮片', nameEn: 'Wiper blades', aliases: ['雨刮', '雨刷', 'wipers', 'wiper blades'], labourMinutes: 15, requiredSkill: 'maintenance', bayKind: 'QUICK' as const, parts: [['WIPER-SET', 1]] as const },
   { code: 'TYRES', nameZh: '更换轮胎', nameEn: 'Tyre replacement', aliases: ['换轮胎', '轮胎', 'tyres', 'tires', 'new tyres', 'new tires'], labourMinutes: 60, requiredSkill: 'tyres', bayKind: 'QUICK' as const, parts: [['TYRE-225-55R17', 4]] as const },
-  { code: 'INSPECTION', nameZh: '全车检测', nameEn: 'Full vehicle inspection', aliases: ['检测', '检查', '车检', 'inspection', 'check-up', 'health check'], labourMinutes: 60, requiredSkill: 'maintenance', bayKind: 'GENERAL' as const, parts: [] as const },
+  { code: 'INSPECTION', nameZh: '全车检测', nameEn: 'Full vehicle inspection', aliases: ['检测', '检查', '车检', '检修', '修车', '故障', '异响', '有点响', '响声', '抖动', '漏油', '故障灯', 'inspection', 'check-up', 'health check', 'diagnosis', 'noise', 'warning light'], labourMinutes: 60, requiredSkill: 'maintenance', bayKind: 'GENERAL' as const, parts: [] as const },
 ];

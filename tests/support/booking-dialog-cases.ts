@@ -155,6 +155,48 @@ export const bookingCases: DialogCase[] = [
     bookings: 0,
   },
   {
+    name: 'zh: a bare time at the slot offer means the day on the table',
+    turns: [
+      { say: '预约下周一做常规保养', expect: ['可以预约的时间', /11月30日（周一）/] },
+      { say: '10点', expect: ['请确认预约', /11月30日（周一）\s*10:00/] },
+    ],
+    bookings: 0,
+  },
+  {
+    name: 'zh: a symptom books an inspection',
+    turns: [{ say: '刹车有点响，下周二上午10点能来看看吗', expect: ['请确认预约', '全车检测', /12月1日（周二）\s*10:00/] }],
+    bookings: 0,
+  },
+  {
+    name: 'zh: the price of a service, itemised, from the one cost calculation',
+    turns: [
+      {
+        say: '常规保养多少钱',
+        expect: ['费用估算', '工时 常规保养：1.5小时 × ¥300.00/小时 = ¥450.00', '配件 全合成机油 0W-20：4.5 × ¥98.00 = ¥441.00', '税 13% ¥141.31，合计 ¥1,228.31'],
+      },
+    ],
+    bookings: 0,
+  },
+  {
+    name: 'zh: a price question without a service asks which',
+    turns: [
+      { say: '多少钱', expect: ['想了解哪个项目的费用'] },
+      { say: '换机油', expect: ['费用估算', '更换机油机滤'] },
+    ],
+    bookings: 0,
+  },
+  {
+    name: 'zh: thanks',
+    turns: [{ say: '谢谢', expect: ['不客气'], not: ['没有理解'] }],
+    bookings: 0,
+  },
+  {
+    name: 'en: the price of a service',
+    locale: 'en',
+    turns: [{ say: 'how much is an oil change?', expect: ['Estimate', 'Labour, Oil and filter change', /total ¥[\d,]+\.\d{2}/] }],
+    bookings: 0,
+  },
+  {
     name: 'en: everything in one message',
     locale: 'en',
     turns: [
