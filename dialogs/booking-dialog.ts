@@ -10,7 +10,7 @@ import { customerVehicles, vehicleForPlate } from '../services/customers';
 import { formatWanted, understandWhen, type WantedTime } from '../services/when';
 import { matchServices, listCatalog } from '../services/catalog';
 import { findSlots, type Slot, type SlotSearchResult } from '../services/booking/availability';
-import { createBooking, SlotUnavailableError, estimateServices } from '../services/booking/bookings';
+import { createBooking, SlotUnavailableError, VehicleAlreadyBookedError, estimateServices } from '../services/booking/bookings';
 import { formatFen } from '../services/costs';
 import { formatLocal, formatLocalDate, minuteToTime, zonedInstant } from '../services/time';
 import { loadShopCalendar, openingFor } from '../services/calendar';
@@ -186,7 +186,8 @@ export class BookingDialog extends InterruptibleDialog {
     await this.noteParts(step.context, search);
     request.offered = offer.map((s) => s.startsAt.toISOString());
     const choices: Choice[] = [
-      ...offer.map((s) => ({ value: s.startsAt.toISOString(), title: formatLocal(s.startsAt, services.shop.timeZone, services.locale) })),
+      // "好的 / OK" to an offer takes the first (nearest) time.
+      ...offer.map((s, i) => ({ value: s.startsAt.toISOString(), title: formatLocal(s.startsAt, services.shop.timeZone, services.locale), synonyms: i === 0 ? YES_WORDS : undefined })),
       { value: 'other', title: t(services.locale, 'book.otherTime') },
     ];
     lines.push(t(services.locale, 'book.alternatives'));
@@ -280,6 +281,13 @@ export class BookingDialog extends InterruptibleDialog {
       );
       return step.endDialog({ bookingId: booking.id });
     } catch (error) {
+      if (error instanceof VehicleAlreadyBookedError) {
+        const vehicle = await services.prisma.vehicle.findUniqueOrThrow({ where: { id: request.vehicleId! } });
+        await step.context.sendActivity(
+          t(locale, 'book.vehicleBusy', { plate: vehicle.plate, when: formatLocal(error.startsAt, services.shop.timeZone, locale), ref: bookingReference(error.bookingId) }),
+        );
+        return step.endDialog();
+      }
       if (!(error instanceof SlotUnavailableError)) throw error;
       await step.context.sendActivity(t(locale, 'book.slotTaken'));
       return this.restart(step, { ...request, slotStart: undefined });

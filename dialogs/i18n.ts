@@ -2,10 +2,13 @@
  * Everything the bot says, in Chinese and English. Customers are answered in the language
  * they write in; a message with no letters ("1", "13812345678") keeps the last language.
  */
+import { withoutPlates } from '../services/registration';
+
 export type Locale = 'zh' | 'en';
 
 export function detectLocale(text: string | undefined, fallback: Locale): Locale {
   if (!text) return fallback;
+  text = withoutPlates(text);
   if (/[\u3400-\u9fff]/.test(text)) return 'zh';
   // Words made only of letters: plates, VINs and codes mix in digits ("LSVAU218", "A12345")
   // and are not yet English; "ok" is too short to tell.
@@ -112,6 +115,10 @@ const M = {
   'book.done': {
     zh: '预约成功！预约号 {ref}：{when}，{plate}，{services}。我们会在前一天提醒您。如需修改，回复“我的预约”。',
     en: 'Booked! Reference {ref}: {when}, {plate}, {services}. We will remind you the day before. To change it, say "my bookings".',
+  },
+  'book.vehicleBusy': {
+    zh: '{plate} 在 {when} 已有预约（预约号 {ref}），同一辆车不能重复预约。如需改期，请回复“我的预约”。',
+    en: '{plate} is already booked for {when} (reference {ref}). To move it, say "my bookings".',
   },
   'book.slotTaken': { zh: '抱歉，这个时间刚刚被约满了。', en: 'Sorry, that time was just taken.' },
   hours: { zh: '{h}小时', en: '{h} h' },

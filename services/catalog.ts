@@ -178,10 +178,12 @@ function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], tex
   if (!normalised.trim()) return [];
   const compiled = compile(catalogue);
   const candidates = [...chineseMatches(normalised, compiled.zh), ...englishMatches(normalised, compiled.en)];
+  // An exact name beats a fuzzy one it overlaps ("book a service" is not "ac service"),
+  // then the longer match wins ("brake fluid" over "brake").
   candidates.sort(
     (a, b) =>
-      b.end - b.start - (a.end - a.start) ||
       Number(b.exact) - Number(a.exact) ||
+      b.end - b.start - (a.end - a.start) ||
       Number(b.lang === locale) - Number(a.lang === locale) ||
       a.start - b.start,
   );

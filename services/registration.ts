@@ -66,6 +66,11 @@ export function parsePlate(input: string): ParseResult<string> {
   return fail('plate.missing');
 }
 
+/** The text with plates taken out: a plate's province character is not Chinese prose. */
+export function withoutPlates(text: string): string {
+  return toHalfWidth(text).replace(PLATE_IN_TEXT, ' ');
+}
+
 /** Finds a plate inside a longer sentence ("明天给沪A12345做保养"). */
 export function findPlate(text: string): string | null {
   const result = parsePlate(text);

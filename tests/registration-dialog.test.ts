@@ -54,6 +54,16 @@ describe('registration dialog', () => {
     expect(customer.advisorId).not.toBeNull();
   });
 
+  it('stays in English when an English speaker types a Chinese plate', async () => {
+    const c = new Conversation(h.bot);
+    expect(await c.say('I want to book a service')).toContain('Please enter your mobile number');
+    expect(await c.say('13900005555')).toContain('What is your name?');
+    expect(await c.say('John Smith')).toContain('licence plate');
+    expect(await c.say('沪B12345')).toContain('Please enter the 17-character VIN');
+    expect(await c.say('skip')).toContain('kilometres');
+    expect(await c.say('45000 km')).toContain('You are registered, John Smith');
+  });
+
   it('accepts an 8-character new-energy plate', async () => {
     const c = await at('plate');
     expect(await c.say('粤BD12345')).toContain('车架号');

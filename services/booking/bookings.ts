@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from '../db/client';
 import { openingFor } from '../calendar';
 import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
 import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } from './availability';
-import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, SlotUnavailableError } from './errors';
+import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
 import { estimateFor } from './estimate';
 import { isOnGrid, slotUnits, type Slot } from './slots';
 
@@ -151,6 +151,11 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
 
       const ctx = await loadSearchContext(tx, input);
       const placement = placeJob(ctx, input.startsAt);
+      const clash = await tx.booking.findFirst({
+        where: { vehicleId: input.vehicleId, status: 'CONFIRMED', startsAt: { lt: placement.slot.endsAt }, endsAt: { gt: placement.slot.startsAt } },
+        select: { id: true, startsAt: true },
+      });
+      if (clash) throw new VehicleAlreadyBookedError(clash.id, clash.startsAt);
       const { bay, technician } = await assignResources(tx, ctx, placement);
       const estimate = estimateFor(ctx.shop, ctx.items);
       const booking = await tx.booking.create({
@@ -352,4 +357,4 @@ export async function listUpcomingBookings(prisma: Pick<PrismaClient, 'booking'>
 }
 
 export { estimateServices } from './estimate';
-export { SlotUnavailableError, BookingNotFoundError, BookingNotChangeableError, BookingInputError, UnknownServiceError } from './errors';
+export { SlotUnavailableError, BookingNotFoundError, BookingNotChangeableError, BookingInputError, UnknownServiceError, VehicleAlreadyBookedError } from './errors';

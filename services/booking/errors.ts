@@ -48,3 +48,11 @@ export class BookingInputError extends Error {
     this.name = 'BookingInputError';
   }
 }
+
+/** The same car already has a booking that overlaps: it cannot be in two bays at once. */
+export class VehicleAlreadyBookedError extends Error {
+  constructor(readonly bookingId: string, readonly startsAt: Date) {
+    super(`vehicle already booked at ${startsAt.toISOString()} (booking ${bookingId})`);
+    this.name = 'VehicleAlreadyBookedError';
+  }
+}

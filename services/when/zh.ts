@@ -284,7 +284,10 @@ const time = simpleParser(
     let hour = zhNumber(hourText);
     if (!(hour >= 0 && hour <= 24)) return null;
     let minute = 0;
-    if (minuteText) {
+    // "3点四轮定位": a lone Chinese digit after 点 that runs into the next word belongs to
+    // that word (四轮定位, 五座), not to the minutes.
+    const digitIntoWord = Boolean(m[4] && /^[一二三四五六七八九]$/.test(m[4]) && !/分/.test(m[0]) && /^[\u4e00-\u9fff]/.test(after));
+    if (minuteText && !digitIntoWord) {
       if (minuteText === '半') minute = 30;
       else if (minuteText === '一刻') minute = 15;
       else if (minuteText === '两刻' || minuteText === '二刻') minute = 30;

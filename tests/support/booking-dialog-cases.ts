@@ -197,6 +197,35 @@ export const bookingCases: DialogCase[] = [
     bookings: 0,
   },
   {
+    name: 'zh: 下午3点四轮定位 is 15:00, the 四 belongs to the service',
+    turns: [{ say: '下下周五下午3点四轮定位', expect: ['请确认预约', /12月11日（周五）\s*15:00/, '四轮定位'] }],
+    bookings: 0,
+  },
+  {
+    name: 'zh: "好的" to an offer takes the first time',
+    turns: [
+      { say: '周日做保养', expect: ['门店休息', /1\. 11月30日（周一）\s*08:30/] },
+      { say: '好的', expect: ['请确认预约', /11月30日（周一）\s*08:30/] },
+    ],
+    bookings: 0,
+  },
+  {
+    name: 'zh: the same car cannot be booked twice at once',
+    turns: [
+      { say: '明天上午10点做保养', expect: ['请确认预约'] },
+      { say: '1', expect: ['预约成功'] },
+      { say: '明天上午10点做保养', expect: ['请确认预约'] },
+      { say: '1', expect: ['在 11月28日（周六）10:00 已有预约', '我的预约'], not: ['预约成功'] },
+    ],
+    bookings: 1,
+  },
+  {
+    name: 'en: "book a service" is regular maintenance',
+    locale: 'en',
+    turns: [{ say: 'book a service tomorrow at 10am', expect: ['Please confirm', 'Regular maintenance'], not: ['A/C'] }],
+    bookings: 0,
+  },
+  {
     name: 'en: everything in one message',
     locale: 'en',
     turns: [
