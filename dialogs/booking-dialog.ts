@@ -21,6 +21,7 @@ import { loadShopCalendar, openingFor } from '../services/calendar';
  * restarts the waterfall with the request so far, so answered questions are skipped.
  */
 export const BOOKING_DIALOG = 'bookingDialog';
+const PAST_WORDS = /(昨天|前天|大前天|上周|上个?星期|上个?礼拜|上个月|去年|yesterday|last (week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday))/i;
 const STEPS = 'book.steps';
 const SERVICE = 'book.service';
 const VEHICLE = 'book.vehicle';
@@ -101,6 +102,8 @@ export class BookingDialog extends InterruptibleDialog {
       if (plate && !request.vehicleId) request.plate = plate;
       const wanted = understandWhen(request.text, { now: services.now(), timeZone: services.shop.timeZone });
       if (wanted && !request.wanted) request.wanted = wanted;
+      // Dates are only ever read forward; say so rather than silently asking again.
+      if (!wanted && PAST_WORDS.test(request.text)) await step.context.sendActivity(t(services.locale, 'book.pastDate'));
       delete request.text;
     }
     return step.next();

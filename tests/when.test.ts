@@ -179,3 +179,17 @@ describe('Recognizers-Text DateTime specs (booking subset)', () => {
     expect(r.share).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('a week named without a day', () => {
+  const ctx = { now: new Date('2026-11-27T02:00:00Z'), timeZone: 'Asia/Shanghai' };
+  it.each([
+    ['下周', '2026-11-30'],
+    ['下个星期', '2026-11-30'],
+    ['下下周', '2026-12-07'],
+  ])('%s is that week\'s Monday', (text, date) => {
+    expect(understandWhen(text, ctx)).toEqual({ date, time: null, part: null });
+  });
+  it('does not take the minutes from the next word (3点四轮定位)', () => {
+    expect(understandWhen('下午3点四轮定位', ctx)).toMatchObject({ time: '15:00' });
+  });
+});

@@ -217,6 +217,12 @@ const weekend = simpleParser(/(上上个?|下下个?|上个?|下个?|这个?|本
   return ymdComponents(weekdayInWeek(today, 6, off));
 });
 
+/** 下周, 下个星期, 下下周 with no day named: that week's Monday, the first day a customer could mean. */
+const bareWeek = simpleParser(/(下下个?|下个?)\s*(?:周|星期|礼拜)(?!\s*[一二三四五六日天1-7末])/, (context, m) => {
+  const off = weekOffset(m[1]);
+  return ymdComponents(weekdayInWeek(refYMD(context), 1, off ?? 1));
+});
+
 /** Fixed-date holidays: 元旦, 情人节, 劳动节/五一, 国庆/十一, 圣诞 … (year resolved forward later) */
 const holidayNames = Object.keys(FIXED_HOLIDAYS_ZH).sort((a, b) => b.length - a.length);
 const holiday = simpleParser(new RegExp(`(${holidayNames.join('|')})`), (context, m) => {
@@ -336,7 +342,7 @@ const partOnly = simpleParser(new RegExp(PART.replace('|早|', '|').replace('|�
 });
 
 export const ZH_PARSERS: Parser[] = [
-  yearMonthDay, monthDay, numericDate, slashMonthDay, dayOnly, relativeDay, durationAfter, weekday, weekend, holiday, time, partOnly,
+  yearMonthDay, monthDay, numericDate, slashMonthDay, dayOnly, relativeDay, durationAfter, weekday, weekend, bareWeek, holiday, time, partOnly,
 ];
 
 let instance: chrono.Chrono | null = null;

@@ -226,6 +226,19 @@ export const bookingCases: DialogCase[] = [
     bookings: 0,
   },
   {
+    name: 'zh: a past date is explained, then the time asked',
+    turns: [{ say: '昨天上午10点保养', expect: ['只能约以后的时间', '您希望哪天几点到店'] }],
+    bookings: 0,
+  },
+  {
+    name: 'zh: "下周" alone offers next Monday',
+    turns: [
+      { say: '预约保养', expect: ['您希望哪天几点到店'] },
+      { say: '下周', expect: ['可以预约的时间', /11月30日（周一）/] },
+    ],
+    bookings: 0,
+  },
+  {
     name: 'en: everything in one message',
     locale: 'en',
     turns: [
