@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/app';
+import { startTestApp, type TestApp, useTestApp } from './support/app';
 
 const KEY = 'test-api-key-0123456789';
 
@@ -91,13 +91,7 @@ describe('advisors REST API', () => {
 });
 
 describe('REST API without a key configured', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
   it('is off, and says how to turn it on', async () => {
     const res = await fetch(`${t.url}/api/v1/bookings`, { headers: { 'x-api-key': 'anything-at-all-here' } });
     expect(res.status).toBe(404);

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/app';
+import { useTestApp } from './support/app';
 import { renderActivity } from './support/fake-connector';
 
 /**
@@ -6,13 +6,7 @@ import { renderActivity } from './support/fake-connector';
  * running server, replies received by a fake Bot Framework Connector on 127.0.0.1.
  */
 describe('Teams channel over HTTP', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('welcomes a user who installs the bot', async () => {
     const user = t.user();
@@ -134,13 +128,7 @@ describe('Teams channel over HTTP', () => {
 });
 
 describe('Teams authentication', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret-password' });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret-password' });
 
   it('refuses requests without a Bot Framework token and runs nothing', async () => {
     const user = t.user();

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/app';
 import { killAllBots, startBot, type BotProcess } from '../support/bot-process';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { TeamsUser } from '../support/teams-client';
@@ -53,14 +53,7 @@ describe(`Teams authentication on a bot process (${ENGINE})`, () => {
 });
 
 describe('customers are kept apart (in-process app)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.close();
-  });
+  const t = useTestApp();
 
   it("never shows or lets A cancel or reschedule B's booking", async () => {
     const a = t.user('A');

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../support/app';
+import { useTestApp } from '../support/app';
 import { createLogger } from '../../bot/logger';
 import { ProactiveMessenger } from '../../bot/proactive';
 import { killAllBots, startBot } from '../support/bot-process';
@@ -12,14 +12,7 @@ import { createBotDatabase, startHangingProxy, viaUrl, type BotDatabase } from '
  * queued as an OutboundMessage and delivered by messenger.flush() later.
  */
 describe('connector faults (in-process app)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.close();
-  });
+  const t = useTestApp();
 
   const posts = (user: TeamsUser) => user.newCalls().filter((c) => c.method === 'POST').map((c) => renderActivity(c.body));
 
@@ -94,14 +87,7 @@ describe('connector faults (in-process app)', () => {
 });
 
 describe('flushing the outbound queue from several processes', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.close();
-  });
+  const t = useTestApp();
 
   it('delivers each queued message once when two processes flush at the same time', async () => {
     const user = t.user();

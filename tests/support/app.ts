@@ -41,3 +41,18 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, now: () => Date 
     },
   };
 }
+
+/**
+ * A running app for one describe block: `const t = useTestApp()`, then `t.user()`, `t.db`…
+ * inside tests (the object is filled in before the first test and closed after the last).
+ */
+export function useTestApp(...args: Parameters<typeof startTestApp>): TestApp {
+  const holder = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(holder, await startTestApp(...args));
+  }, 60_000);
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  return holder;
+}
