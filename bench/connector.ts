@@ -78,15 +78,4 @@ export async function startLoadConnector(): Promise<LoadConnector> {
   };
 }
 
-/** Text of a posted activity plus the text blocks and button titles of its Adaptive Card. */
-export function renderActivity(activity: Record<string, any>): string {
-  const parts: string[] = [];
-  if (activity.text) parts.push(activity.text);
-  for (const attachment of activity.attachments ?? []) {
-    const card = attachment.content ?? {};
-    for (const block of card.body ?? []) if (block.text) parts.push(block.text);
-    const titles = (card.actions ?? []).map((a: { title: string }) => `[${a.title}]`);
-    if (titles.length) parts.push(titles.join(' '));
-  }
-  return parts.join('\n');
-}
+export { renderActivity } from '../tests/support/fake-connector';

@@ -12,7 +12,8 @@ import { matchServices, listCatalog } from '../services/catalog';
 import { findSlots, type Slot, type SlotSearchResult } from '../services/booking/availability';
 import { createBooking, SlotUnavailableError, VehicleAlreadyBookedError, estimateServices } from '../services/booking/bookings';
 import { formatFen } from '../services/costs';
-import { formatLocal, formatLocalDate, minuteToTime, zonedInstant } from '../services/time';
+import { formatLocal, formatLocalDate, minuteToTime } from '../services/time';
+import { parseWhenAnswer } from './when-answer';
 import { loadShopCalendar, openingFor } from '../services/calendar';
 
 /**
@@ -63,7 +64,7 @@ export class BookingDialog extends InterruptibleDialog {
     );
     this.addDialog(choicePrompt(VEHICLE, (text) => { const plate = findPlate(text); return plate ? { ok: true, value: plate } : { ok: false, reason: 'plate.missing' }; }));
     this.addDialog(parsedPrompt(PLATE, { parse: parsePlate }));
-    this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhen(text, ctx) }));
+    this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhenAnswer(text, ctx) }));
     this.addDialog(parsedPrompt(SLOT, { parse: parseSlotChoice }));
     this.addDialog(choicePrompt(CONFIRM));
     this.addDialog(choicePrompt(CHANGE));
@@ -352,32 +353,12 @@ async function parseServices(text: string, context: TurnContext): Promise<ParseR
   return { ok: false, reason: '' };
 }
 
-function parseWhen(text: string, context: TurnContext): ParseResult<WantedTime> {
-  const services = turnServices(context);
-  const wanted = understandWhen(text, { now: services.now(), timeZone: services.shop.timeZone });
-  return wanted ? { ok: true, value: wanted } : { ok: false, reason: 'book.whenUnknown' };
-}
-
 /** A number or title picks an offered slot; a new date or time asks again with it. */
 function parseSlotChoice(text: string, context: TurnContext, choices: Choice[], known?: unknown): ParseResult<SlotAnswer> {
   const choice = recognizeChoice(text, choices);
   if (choice) return { ok: true, value: choice.value === 'other' ? { other: true } : { slot: choice.value } };
-  const wanted = understandOnDay(text, context, known as WantedTime | undefined);
-  return wanted ? { ok: true, value: { wanted } } : { ok: false, reason: 'book.whenUnknown' };
-}
-
-/**
- * A time said while a day is on the table ("10点", "下午") means that day, not today;
- * a reply with its own date ("明天", "12月3日") stands as said.
- */
-function understandOnDay(text: string, context: TurnContext, day?: WantedTime): WantedTime | null {
-  const { now, shop } = turnServices(context);
-  const fresh = understandWhen(text, { now: now(), timeZone: shop.timeZone });
-  if (!day) return fresh;
-  const dayStart = zonedInstant(day.date, 0, shop.timeZone);
-  if (dayStart <= now()) return fresh;
-  const onDay = understandWhen(text, { now: dayStart, timeZone: shop.timeZone });
-  return onDay && onDay.date === day.date && fresh?.date !== day.date ? onDay : fresh;
+  const parsed = parseWhenAnswer(text, context, known as WantedTime | undefined);
+  return parsed.ok ? { ok: true, value: { wanted: parsed.value } } : parsed;
 }
 
 async function describeMiss(context: TurnContext, search: SlotSearchResult, wanted: WantedTime): Promise<string | null> {

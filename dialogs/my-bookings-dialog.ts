@@ -7,9 +7,9 @@ import { choiceActivity, NO_WORDS, YES_WORDS, type Choice } from './ui';
 import { bookingReference } from './booking-dialog';
 import { cancelBooking, listUpcomingBookings, rescheduleBooking, SlotUnavailableError } from '../services/booking/bookings';
 import { findSlots, type Slot } from '../services/booking/availability';
-import { understandWhen, type WantedTime } from '../services/when';
+import type { WantedTime } from '../services/when';
+import { parseWhenAnswer } from './when-answer';
 import { formatLocal } from '../services/time';
-import type { ParseResult } from '../services/registration';
 
 /**
  * 我的预约: lists the customer's own upcoming bookings and reschedules or cancels one.
@@ -44,10 +44,10 @@ export class MyBookingsDialog extends InterruptibleDialog {
     this.addDialog(choicePrompt(ACTION));
     this.addDialog(choicePrompt(CONFIRM_CANCEL));
     this.addDialog(parsedPrompt(REASON, { parse: (text) => ({ ok: true, value: text.slice(0, 500) }), optional: true }));
-    this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhenText(text, turnServices(ctx).now(), turnServices(ctx).shop.timeZone) }));
+    this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhenAnswer(text, ctx) }));
     this.addDialog(
-      choicePrompt(SLOT, (text, ctx) => {
-        const parsed = parseWhenText(text, turnServices(ctx).now(), turnServices(ctx).shop.timeZone);
+      choicePrompt(SLOT, (text, ctx, _choices, known) => {
+        const parsed = parseWhenAnswer(text, ctx, known as WantedTime | undefined);
         return parsed.ok ? { ok: true, value: JSON.stringify(parsed.value) } : parsed;
       }),
     );
@@ -154,7 +154,7 @@ export class MyBookingsDialog extends InterruptibleDialog {
       { value: 'other', title: t(locale, 'book.otherTime') },
     ];
     const intro = search.requested && wanted.time ? '' : `${t(locale, 'book.alternatives')}`;
-    return step.prompt(SLOT, { prompt: choiceActivity(step.context, locale, intro || t(locale, 'book.alternatives'), choices), choices });
+    return step.prompt(SLOT, { prompt: choiceActivity(step.context, locale, intro || t(locale, 'book.alternatives'), choices), choices, validations: wanted });
   }
 
   private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -184,8 +184,4 @@ export class MyBookingsDialog extends InterruptibleDialog {
   }
 }
 
-function parseWhenText(text: string, now: Date, timeZone: string): ParseResult<WantedTime> {
-  const wanted = understandWhen(text, { now, timeZone });
-  return wanted ? { ok: true, value: wanted } : { ok: false, reason: 'book.whenUnknown' };
-}
 

@@ -61,10 +61,10 @@ export function gaveUp(result: unknown): boolean {
 /** A prompt answered by picking one of the choices given to step.prompt(). */
 export function choicePrompt(id: string, fallback?: ParsedPromptOptions<string>['parse']): TextPrompt {
   return parsedPrompt<string>(id, {
-    parse: async (text, context, choices) => {
+    parse: async (text, context, choices, known) => {
       const choice = recognizeChoice(text, choices);
       if (choice) return { ok: true, value: choice.value };
-      return fallback ? fallback(text, context, choices) : { ok: false, reason: 'replyNumber' };
+      return fallback ? fallback(text, context, choices, known) : { ok: false, reason: 'replyNumber' };
     },
   });
 }

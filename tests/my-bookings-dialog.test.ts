@@ -29,6 +29,14 @@ describe('my bookings dialog', () => {
     expect(oldSlot).toBe(0);
   });
 
+  it('a bare time at the reschedule offer means the day on the table, as when booking', async () => {
+    const { c } = await customerWithBooking('下周二下午3点');
+    await c.say('我的预约');
+    await c.say('改期');
+    expect(await c.say('下周四上午')).toMatch(/12月3日（周四）/);
+    expect(await c.say('11点')).toMatch(/1\. 12月3日（周四）\s*11:00/);
+  });
+
   it('cancels with a reason and frees the slot at once', async () => {
     const { c, booking } = await customerWithBooking('下周三下午2点');
     await c.say('我的预约');
