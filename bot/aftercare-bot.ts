@@ -3,32 +3,42 @@ import {
   ConversationState,
   TeamsActivityHandler,
   TurnContext,
-  UserState,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type StatePropertyAccessor,
   type Storage,
 } from 'botbuilder';
+import { z } from 'zod';
 import type { PrismaClient, RawSql } from '../services/db/client';
 import { touchIdentity } from '../services/customers';
-import { setTurnServices, type ShopInfo, type TurnServices } from '../dialogs/context';
-import { detectLocale, t, type Locale } from '../dialogs/i18n';
-import { MainDialog, type MainOutcome } from '../dialogs/main-dialog';
-import { decidedCard } from '../dialogs/ui';
+import { ServiceDesk } from '../services/desk';
+import type { CustomerRef } from '../services/desk/types';
+import { isLocale, localeFromTag, type Locale } from '../services/locale';
+import { createConversation, t, type ConversationState as DialogState } from '../dialogs';
+import { CANCEL_WORDS } from '../dialogs/core/engine';
+import { bare } from '../dialogs/core/fields';
 import { StateConflictError } from './state-storage';
 import { sanitizeStrings } from './http-server';
 import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
-import { startHandoff, relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
+import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
 import { loadShopCalendar } from '../services/calendar';
 import { formatLocal } from '../services/time';
-import { bareWord, CANCEL_WORDS, handoffRequested } from '../dialogs/interruptible-dialog';
+import { decidedCard, renderOutbound } from './render';
 
 /** Words that end a handoff from the customer's side. */
 const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];
 
 export const MAX_TEXT_LENGTH = 4000;
+
+export interface ShopInfo {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  timeZone: string;
+  bookingHorizonDays: number;
+}
 
 export interface AftercareBotOptions {
   prisma: PrismaClient;
@@ -42,41 +52,41 @@ export interface AftercareBotOptions {
   notify?: (identityId: string, text: string) => Promise<void>;
 }
 
-interface CardSubmit {
-  choice?: unknown;
-  title?: unknown;
-  prompt?: unknown;
-}
+/** What one of our card buttons sends back (bot/render.ts); anything else in `value` is not a choice. */
+const cardSubmitSchema = z.object({
+  choice: z.string().min(1).max(200),
+  q: z.string().max(200).optional(),
+  title: z.string().max(300).optional(),
+  prompt: z.string().max(400).optional(),
+});
 
 /**
  * The one bot every channel runs: Teams through CloudAdapter, WeChat and the console
- * through their own adapters. It de-duplicates redelivered activities, records who wrote
- * (for proactive messages after a restart), turns card submissions into text, and runs
- * the dialogs.
+ * through their own adapters. Per turn it de-duplicates redelivered activities, records who
+ * wrote (for proactive messages after a restart), turns a card press into a choice, keeps
+ * advisors and handoffs apart from the customer conversation, and runs the dialogs —
+ * which recognise the message once and answer in words this class only renders.
  */
 export class AftercareBot extends TeamsActivityHandler {
   readonly conversationState: ConversationState;
-  readonly userState: UserState;
-  private readonly dialogState: StatePropertyAccessor;
-  /** The language this conversation was last answered in: "1" or a phone number keeps it. */
-  private readonly conversationLocale: StatePropertyAccessor<Locale>;
-  private readonly mainDialog = new MainDialog();
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly conversation = createConversation();
+  private readonly desk: ServiceDesk;
   private readonly now: () => Date;
 
   constructor(private readonly options: AftercareBotOptions) {
     super();
     this.now = options.now ?? (() => new Date());
     this.conversationState = new ConversationState(options.storage);
-    this.userState = new UserState(options.storage);
-    this.dialogState = this.conversationState.createProperty('dialogState');
-    this.conversationLocale = this.conversationState.createProperty<Locale>('locale');
+    this.dialogState = this.conversationState.createProperty<DialogState>('conversation');
+    this.desk = new ServiceDesk({ prisma: options.prisma, shopId: options.shop.id, now: this.now, notify: options.notify });
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const locale = detectLocale(context.activity.locale?.startsWith('en') ? 'hello there' : undefined, 'zh');
+      const locale = localeFromTag(context.activity.locale) ?? 'zh';
       for (const member of context.activity.membersAdded ?? []) {
         if (member.id !== context.activity.recipient?.id) {
           await context.sendActivity(t(locale, 'welcome', { shop: locale === 'zh' ? this.options.shop.name : this.options.shop.nameEn ?? this.options.shop.name }));
@@ -103,13 +113,11 @@ export class AftercareBot extends TeamsActivityHandler {
         try {
           await super.run(context);
           await this.conversationState.saveChanges(context);
-          await this.userState.saveChanges(context);
           return;
         } catch (error) {
           if (!(error instanceof StateConflictError) || attempt >= 3) throw error;
           this.options.logger.warn('state conflict, retrying turn', { attempt });
           await this.conversationState.load(context, true);
-          await this.userState.load(context, true);
         }
       }
     } catch (error) {
@@ -135,11 +143,11 @@ export class AftercareBot extends TeamsActivityHandler {
 
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const data = (invokeValue?.action?.data ?? {}) as CardSubmit;
-    context.activity.value = data;
+    const data = cardSubmitSchema.safeParse(invokeValue?.action?.data ?? {});
+    context.activity.value = data.success ? data.data : {};
     context.activity.text = '';
     const locale = await this.handleMessage(context);
-    const card = decidedCard(String(data.prompt ?? ''), String(data.title ?? data.choice ?? ''), locale);
+    const card = decidedCard(data.success ? data.data.prompt ?? '' : '', data.success ? data.data.title ?? data.data.choice : '', locale);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card.content };
   }
 
@@ -147,13 +155,11 @@ export class AftercareBot extends TeamsActivityHandler {
   private async handleMessage(context: TurnContext): Promise<Locale> {
     const { activity } = context;
     const now = this.now();
-    const submit = (activity.value && typeof activity.value === 'object' ? activity.value : null) as CardSubmit | null;
-    const fromCard = !activity.text?.trim() && submit && typeof submit.choice === 'string';
-    if (fromCard) activity.text = String(submit!.choice);
+    const submitted = !activity.text?.trim() ? cardSubmitSchema.safeParse(activity.value ?? null) : null;
+    const press = submitted?.success ? submitted.data : null;
     // WeChat and the console do not pass through the HTTP sanitiser.
-    activity.text = sanitizeStrings(activity.text ?? '');
+    const text = sanitizeStrings(activity.text ?? '').trim();
     if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
-    const text = activity.text;
 
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
     const identity = await touchIdentity(this.options.sql, {
@@ -164,38 +170,35 @@ export class AftercareBot extends TeamsActivityHandler {
       conversationKey,
       now,
     });
-    const stored =
-      (await this.conversationLocale.get(context)) ??
-      (identity.customer?.locale as Locale | undefined) ??
-      (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
-    const locale = detectLocale(fromCard ? undefined : text, stored);
-    await this.conversationLocale.set(context, locale);
+    const stored = await this.dialogState.get(context);
+    const customer: CustomerRef | null = identity.customer
+      ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }
+      : null;
+    // The language for what is said before the dialogs run; they decide it for their own replies.
+    const locale: Locale = stored?.locale ?? customer?.locale ?? localeFromTag(activity.locale) ?? 'zh';
 
     // A card decides once: replace it with its outcome, ignore a second press.
-    if (fromCard && activity.replyToId) {
+    if (press && activity.replyToId) {
       const first = await this.claimActivity(`card:${activity.channelId}`, activity.replyToId);
       if (!first) {
         await context.sendActivity(t(locale, 'alreadyDecided'));
         return locale;
       }
       await context
-        .updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [decidedCard(String(submit!.prompt ?? ''), String(submit!.title ?? submit!.choice), locale)] })
+        .updateActivity({ id: activity.replyToId, type: ActivityTypes.Message, attachments: [decidedCard(press.prompt ?? '', press.title ?? press.choice, locale)] })
         .catch((error: unknown) => this.options.logger.warn('could not replace decided card', { error: String(error) }));
     }
 
-    if (!text.trim()) {
-      if (!fromCard) await context.sendActivity(t(locale, 'nonText'));
+    if (!text && !press) {
+      await context.sendActivity(t(locale, 'nonText'));
       return locale;
     }
     if (text.length > MAX_TEXT_LENGTH) {
       await context.sendActivity(t(locale, 'tooLong', { max: MAX_TEXT_LENGTH }));
       return locale;
     }
-    if (identity.customer && identity.customer.locale !== locale && /\p{L}{2,}/u.test(text)) {
-      await this.options.prisma.customer.update({ where: { id: identity.customer.id }, data: { locale } });
-    }
 
-    const invite = /^(绑定|绑定顾问|bind|link)\s*(ADV-\d{6})$/i.exec(text.trim());
+    const invite = /^(绑定|绑定顾问|bind|link)\s*(ADV-\d{6})$/i.exec(text);
     if (invite) {
       const linked = await redeemAdvisorInvite(this.options.prisma, { code: invite[2], identityId: identity.id, now });
       await context.sendActivity(linked.ok ? t(locale, 'advisor.linked', { name: linked.advisorName }) : t(locale, 'advisor.linkFailed'));
@@ -214,19 +217,8 @@ export class AftercareBot extends TeamsActivityHandler {
       return locale;
     }
 
-    const services: TurnServices = {
-      prisma: this.options.prisma,
-      shop: this.options.shop,
-      now: this.now,
-      identityId: identity.id,
-      customer: identity.customer ? { id: identity.customer.id, name: identity.customer.name, locale: identity.customer.locale } : null,
-      locale,
-      log: (message, data) => this.options.logger.info(message, data),
-    };
-    setTurnServices(context, services);
-
     const handoff = identity.inHandoff ? await activeHandoff(this.options.prisma, conversationKey) : null;
-    if (handoff && END_HANDOFF_WORDS.includes(bareWord(text))) {
+    if (handoff && END_HANDOFF_WORDS.includes(bare(text))) {
       await endHandoff(this.options.prisma, handoff, now);
       await context.sendActivity(t(locale, 'handoff.ended'));
       return locale;
@@ -239,21 +231,20 @@ export class AftercareBot extends TeamsActivityHandler {
       await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
     }
 
-    const outcome: MainOutcome | undefined = await this.mainDialog.run(context, this.dialogState);
-    if (outcome?.handoff || handoffRequested(context)) {
-      await MainDialog.reset(context, this.dialogState);
-      const { advisorName, live, callbackBy } = await startHandoff(this.options.prisma, {
-        shopId: this.options.shop.id,
-        identityId: identity.id,
-        customerId: services.customer?.id ?? null,
-        conversationKey,
-        reason: outcome?.reason ?? (outcome?.handoff ? 'dialog-gave-up' : 'customer-request'),
+    const result = await this.conversation.turn(
+      this.desk,
+      {
+        text: press ? '' : text,
+        pressed: press ? { questionId: press.q ?? null, optionId: press.choice } : null,
+        identity: { id: identity.id, channel: activity.channelId, displayName: activity.from.name ?? null, conversationKey },
+        customer,
+        channelLocale: localeFromTag(activity.locale),
         now,
-        notify: this.options.notify,
-      });
-      if (live) await context.sendActivity(advisorName ? t(locale, 'handoff.started', { advisor: advisorName }) : t(locale, 'handoff.noAdvisor'));
-      else await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
-    }
-    return locale;
+      },
+      stored,
+    );
+    await this.dialogState.set(context, result.state);
+    for (const outbound of result.replies) await context.sendActivity(renderOutbound(outbound, activity.channelId));
+    return result.locale;
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../services/config';
 import { openDatabase, type Database } from '../services/db/client';
 import { applyMigrations } from '../services/db/migrate';
 import { needsSeed, seedDemoShop } from '../services/db/seed';
-import type { ShopInfo } from '../dialogs/context';
+import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
 import { DatabaseStorage } from './state-storage';
 import { createTeamsAdapter } from './teams';

@@ -1,7 +1,7 @@
 /**
  * Terminal door for the bot (`bin/aftercare chat`): the same ActivityHandler as on Teams and
- * WeChat, one input line per turn. Rendering is shared with WeChat (bot/card-text.ts) so the
- * console is a faithful local preview of what a WeChat customer sees and can answer.
+ * WeChat, one input line per turn. The bot renders choices for this channel as numbered text
+ * (bot/render.ts), exactly as WeChat shows them, so the console is a faithful local preview.
  */
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -12,8 +12,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import { ActionMemory, activityToText, guessLocale } from './card-text';
-import { TextChannelAdapter } from './text-channel-adapter';
+import { TextChannelAdapter, textOf } from './text-channel-adapter';
 
 export const CONSOLE_CHANNEL_ID = 'console';
 const CONSOLE_SERVICE_URL = 'console://';
@@ -24,7 +23,7 @@ export interface ConsoleAdapterOptions {
   userId?: string;
   userName?: string;
   conversationId?: string;
-  /** Locale used until the user types letters (a bare "1" keeps the previous one). */
+  /** Reported as the activity's locale (the dialogs decide the answer language themselves). */
   locale?: string;
   /** Written before each line is read; defaults to '> ' on a terminal and nothing otherwise. */
   prompt?: string;
@@ -32,12 +31,7 @@ export interface ConsoleAdapterOptions {
 
 type Logic = (context: TurnContext) => Promise<void>;
 
-const TURN_INFO = Symbol('console.turnInfo');
 
-interface TurnInfo {
-  turn: number;
-  sentMessages: number;
-}
 
 export class ConsoleAdapter extends TextChannelAdapter {
   private readonly input: Readable;
@@ -46,9 +40,7 @@ export class ConsoleAdapter extends TextChannelAdapter {
   private readonly userName: string;
   private readonly conversationId: string;
   private readonly prompt: string;
-  private locale: string;
-  private readonly memory = new ActionMemory();
-  private turnCounter = 0;
+  private readonly locale: string;
   private nextActivityId = 0;
   private readonly sessionId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
@@ -88,7 +80,6 @@ export class ConsoleAdapter extends TextChannelAdapter {
   }
 
   private async processLine(line: string, logic: Logic): Promise<void> {
-    this.locale = guessLocale(line) ?? this.locale;
     const now = new Date();
     const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
@@ -104,43 +95,20 @@ export class ConsoleAdapter extends TextChannelAdapter {
       localTimestamp: now,
       locale: this.locale,
     };
-    const pressed = this.memory.resolve(this.conversationId, line);
-    if (pressed) {
-      // Same as pressing the card button on Teams: empty text, the button's data as value.
-      activity.text = pressed.text;
-      if (pressed.value !== undefined) activity.value = pressed.value;
-      if (pressed.replyToId) activity.replyToId = pressed.replyToId;
-    }
-    const context = new TurnContext(this, activity);
-    const info: TurnInfo = { turn: ++this.turnCounter, sentMessages: 0 };
-    context.turnState.set(TURN_INFO, info);
-    await this.runMiddleware(context, logic);
-    this.memory.endTurn(this.conversationId, info.turn, info.sentMessages);
+    await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 
-  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    let info = context.turnState.get(TURN_INFO) as TurnInfo | undefined;
-    if (!info) {
-      info = { turn: ++this.turnCounter, sentMessages: 0 };
-      context.turnState.set(TURN_INFO, info);
-    }
+  override async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
-      if (activity.type !== ActivityTypes.Message) {
-        // Typing indicators and delays would only slow a terminal down.
-        responses.push({ id: '' });
-        continue;
-      }
-      const locale = activity.locale ?? this.locale;
-      const { text, actions } = activityToText(activity, locale, { firstNumber: this.memory.nextNumber(this.conversationId, info.turn) });
+      const text = activity.type === ActivityTypes.Message ? textOf(activity) : '';
+      // Typing indicators and delays would only slow a terminal down.
       if (!text) {
         responses.push({ id: '' });
         continue;
       }
       const id = `console-${++this.nextActivityId}`;
       await this.write(`${text}\n`);
-      info.sentMessages++;
-      this.memory.record(this.conversationId, info.turn, actions, id);
       responses.push({ id });
     }
     return responses;
@@ -166,9 +134,7 @@ export class ConsoleAdapter extends TextChannelAdapter {
       ...reference,
     };
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, ref, true);
-    const context = new TurnContext(this, activity);
-    context.turnState.set(TURN_INFO, { turn: ++this.turnCounter, sentMessages: 0 } satisfies TurnInfo);
-    await this.runMiddleware(context, logic);
+    await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 
 }

@@ -50,8 +50,10 @@ export class ProactiveMessenger {
    * lease (LEASE_MS) has run out. Without the claim, two processes (or two overlapping
    * flushes) delivered the same reminder twice.
    */
-  async flush(limit = 50): Promise<number> {
-    const queued = await this.prisma.outboundMessage.findMany({ where: { status: 'QUEUED' }, orderBy: { createdAt: 'asc' }, take: limit, include: { identity: true } });
+  async flush(limit = 50, onlyChannelUsers?: { channel: string; externalIds: string[] }): Promise<number> {
+    // A terminal (aftercare chat) flushes only what is addressed to its own user.
+    const scope = onlyChannelUsers ? { identity: { channel: onlyChannelUsers.channel, externalId: { in: onlyChannelUsers.externalIds } } } : {};
+    const queued = await this.prisma.outboundMessage.findMany({ where: { status: 'QUEUED', ...scope }, orderBy: { createdAt: 'asc' }, take: limit, include: { identity: true } });
     let sent = 0;
     for (const message of queued) {
       const sender = this.senders.get(message.identity.channel);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import { z } from 'zod';
 import type { PrismaClient } from '../services/db/client';
-import type { ShopInfo } from '../dialogs/context';
+import type { ShopInfo } from './aftercare-bot';
 import { cancelBooking, BookingNotFoundError, BookingNotChangeableError } from '../services/booking';
 import { completeTask, TaskNotFoundError } from '../services/advisor-tasks';
 import { addDays, localParts, zonedInstant, isLocalDate } from '../services/time';

@@ -3,6 +3,20 @@ import { ActivityTypes, BotAdapter, type Activity, type ConversationReference, t
 type Logic = (context: TurnContext) => Promise<void>;
 
 /**
+ * The words of an outgoing message on a text-only channel. The bot renders choices for these
+ * channels as numbered text already (bot/render.ts); a card reaching here (a decided-card
+ * update) contributes its text blocks so nothing is silently dropped.
+ */
+export function textOf(activity: Partial<Activity>): string {
+  const parts = [activity.text ?? ''];
+  for (const attachment of activity.attachments ?? []) {
+    const body = (attachment.content as { body?: Array<{ text?: unknown }> } | undefined)?.body ?? [];
+    for (const block of body) if (typeof block.text === 'string') parts.push(block.text);
+  }
+  return parts.map((p) => p.trim()).filter(Boolean).join('\n');
+}
+
+/**
  * What the text-only doors (WeChat, the terminal) share: a sent message cannot be edited or
  * taken back, so an update goes out as a new message (a decided card's outcome still reaches
  * the user) and a delete does nothing.

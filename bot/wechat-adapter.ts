@@ -1,8 +1,8 @@
 /**
  * WeChat door for the bot: a botbuilder BotAdapter over a Wechaty instance, so the same
  * ActivityHandler that runs on Teams runs unchanged on WeChat (personal, WeCom or Official
- * Account puppets). WeChat carries text only: cards and suggested actions are rendered by
- * bot/card-text.ts and numbered replies are mapped back to `activity.value`.
+ * Account puppets). WeChat carries text only: the bot renders choices for this channel as
+ * numbered text (bot/render.ts) and the dialogs' reader maps a numbered reply back.
  */
 import crypto from 'node:crypto';
 import {
@@ -13,10 +13,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { types as wechatyTypes, type Message, type Wechaty } from 'wechaty';
-import { ActionMemory, activityToText, guessLocale } from './card-text';
-import { TextChannelAdapter } from './text-channel-adapter';
-
-export { guessLocale };
+import { TextChannelAdapter, textOf } from './text-channel-adapter';
 
 export const WECHAT_CHANNEL_ID = 'wechat';
 /** Not http(s), so nothing in botbuilder ever tries to POST replies to a connector. */
@@ -50,6 +47,8 @@ export interface WechatAdapterOptions {
   lastInboundAt?: (contactId: string) => Promise<Date | null>;
   /** Clock, for tests. */
   now?: () => Date;
+  /** What to answer a picture or a voice message with (the bot's catalogue). */
+  nonTextReply: NonTextReply;
 }
 
 type Logic = (context: TurnContext) => Promise<void>;
@@ -59,12 +58,11 @@ const INBOUND_MESSAGE = Symbol('wechat.inboundMessage');
 const TURN_INFO = Symbol('wechat.turnInfo');
 
 interface TurnInfo {
-  turn: number;
   proactive: boolean;
-  sentMessages: number;
 }
 
-const NON_TEXT_REPLY = '抱歉，我目前只能读取文字消息，请用文字描述您的问题。';
+/** Said to media in a private chat; the words come from the bot's catalogue (nonText). */
+export type NonTextReply = () => string;
 /** Media a person sends expecting it to be read; stickers, recalls and system notices get no answer. */
 const MEDIA_TYPES = new Set<wechatyTypes.Message>([
   wechatyTypes.Message.Image,
@@ -82,12 +80,8 @@ export class WechatAdapter extends TextChannelAdapter {
   readonly wechaty: Wechaty;
   private readonly options: WechatAdapterOptions;
   private readonly logger: WechatLogger;
-  private readonly memory = new ActionMemory();
-  /** Last locale seen per conversation: a bare "2" should not flip an English speaker to Chinese. */
-  private readonly locales = new Map<string, string>();
   /** Inbound turns of one conversation run one after another, or dialog state would race. */
   private readonly queues = new Map<string, Promise<void>>();
-  private turnCounter = 0;
 
   constructor(options: WechatAdapterOptions) {
     super();
@@ -141,7 +135,7 @@ export class WechatAdapter extends TextChannelAdapter {
     const talker = msg.talker();
     if (msg.type() !== wechatyTypes.Message.Text) {
       // In a room nobody can @-mention the bot with a picture, so media there is not for us.
-      if (!room && MEDIA_TYPES.has(msg.type())) await talker.say(NON_TEXT_REPLY);
+      if (!room && MEDIA_TYPES.has(msg.type())) await talker.say(this.options.nonTextReply());
       return;
     }
     let text = msg.text();
@@ -151,9 +145,6 @@ export class WechatAdapter extends TextChannelAdapter {
     }
     text = text.trim();
     if (text.length > MAX_INBOUND_TEXT) text = text.slice(0, MAX_INBOUND_TEXT);
-
-    const locale = guessLocale(text) ?? this.locales.get(conversationId) ?? 'zh-CN';
-    this.locales.set(conversationId, locale);
 
     const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
@@ -166,23 +157,12 @@ export class WechatAdapter extends TextChannelAdapter {
       text,
       timestamp: msg.date(),
       localTimestamp: msg.date(),
-      locale,
       channelData: { ...(room ? { roomId: room.id } : {}), talkerId: talker.id },
     };
-    const pressed = this.memory.resolve(conversationId, text);
-    if (pressed) {
-      // Exactly what Teams delivers for Action.Submit: empty text, the button's data as value.
-      activity.text = pressed.text;
-      if (pressed.value !== undefined) activity.value = pressed.value;
-      if (pressed.replyToId) activity.replyToId = pressed.replyToId;
-    }
-
     const context = new TurnContext(this, activity);
     context.turnState.set(INBOUND_MESSAGE, msg);
-    const info: TurnInfo = { turn: ++this.turnCounter, proactive: false, sentMessages: 0 };
-    context.turnState.set(TURN_INFO, info);
+    context.turnState.set(TURN_INFO, { proactive: false } satisfies TurnInfo);
     await this.runMiddleware(context, logic);
-    this.memory.endTurn(conversationId, info.turn, info.sentMessages);
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -202,7 +182,7 @@ export class WechatAdapter extends TextChannelAdapter {
     let info = context.turnState.get(TURN_INFO) as TurnInfo | undefined;
     if (!info) {
       // A context this adapter did not create (e.g. a test harness): treat like a proactive turn.
-      info = { turn: ++this.turnCounter, proactive: true, sentMessages: 0 };
+      info = { proactive: true };
       context.turnState.set(TURN_INFO, info);
     }
     return info;
@@ -213,8 +193,7 @@ export class WechatAdapter extends TextChannelAdapter {
     const target = parseConversationId(conversationId);
     if (!conversationId || !target) throw new Error(`WechatAdapter: cannot send to conversation '${conversationId ?? ''}'`);
     const info = this.turnInfo(context);
-    const locale = activity.locale ?? this.locales.get(conversationId) ?? context.activity.locale ?? 'zh-CN';
-    const { text, actions } = activityToText(activity, locale, { firstNumber: this.memory.nextNumber(conversationId, info.turn) });
+    const text = textOf(activity);
     if (!text) return { id: '' };
 
     if (info.proactive && this.options.officialAccount && target.kind === 'contact') {
@@ -229,8 +208,6 @@ export class WechatAdapter extends TextChannelAdapter {
     const sayer = await this.resolveSayer(context, target);
     const sent = await sayer.say(text);
     const id = sent && typeof sent === 'object' && 'id' in sent && typeof sent.id === 'string' ? sent.id : `wechat:${crypto.randomUUID()}`;
-    info.sentMessages++;
-    this.memory.record(conversationId, info.turn, actions, id);
     return { id };
   }
 
@@ -260,8 +237,7 @@ export class WechatAdapter extends TextChannelAdapter {
     };
     const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, ref, true);
     const context = new TurnContext(this, activity);
-    const info: TurnInfo = { turn: ++this.turnCounter, proactive: true, sentMessages: 0 };
-    context.turnState.set(TURN_INFO, info);
+    context.turnState.set(TURN_INFO, { proactive: true } satisfies TurnInfo);
     await this.runMiddleware(context, logic);
   }
 

@@ -1,7 +1,7 @@
 import type { Wechaty } from 'wechaty';
 import type { Config } from '../services/config';
 import type { PrismaClient } from '../services/db/client';
-import { t } from '../dialogs/i18n';
+import { t } from '../dialogs';
 import type { AftercareBot } from './aftercare-bot';
 import type { Logger } from './logger';
 import type { ProactiveMessenger } from './proactive';
@@ -45,6 +45,8 @@ export async function startWechatChannel(options: {
   adapter = new WechatAdapter({
     wechaty,
     logger: wechatLogger,
+    // A contact's language is known only once they are a customer; Chinese is the channel's default.
+    nonTextReply: () => t('zh', 'nonText'),
     officialAccount: options.config.officialAccount,
     lastInboundAt: async (contactId) =>
       (await prisma.channelIdentity.findUnique({ where: { channel_externalId: { channel: WECHAT_CHANNEL_ID, externalId: contactId } } }))?.lastInboundAt ?? null,

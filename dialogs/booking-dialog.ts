@@ -1,382 +1,376 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder';
-import { InterruptibleDialog } from './interruptible-dialog';
-import { turnServices } from './context';
-import { t, type Locale } from './i18n';
-import { choicePrompt, gaveUp, isAnswer, parsedPrompt } from './prompts';
-import { choiceActivity, recognizeChoice, YES_WORDS, NO_WORDS, type Choice } from './ui';
-import { findPlate, parsePlate, type ParseResult } from '../services/registration';
-import { customerVehicles, vehicleForPlate } from '../services/customers';
-import { formatWanted, understandWhen, type WantedTime } from '../services/when';
-import { matchServices, listCatalog } from '../services/catalog';
-import { findSlots, type Slot, type SlotSearchResult } from '../services/booking/availability';
-import { createBooking, SlotUnavailableError, VehicleAlreadyBookedError, estimateServices } from '../services/booking/bookings';
-import { formatFen } from '../services/costs';
-import { formatLocal, formatLocalDate, minuteToTime } from '../services/time';
-import { parseWhenAnswer } from './when-answer';
-import { loadShopCalendar, openingFor } from '../services/calendar';
-
 /**
- * 预约保养. Understands a whole request in one message and asks only for what is missing:
- * service, vehicle, time; then reads the booking back for confirmation. Each answer
- * restarts the waterfall with the request so far, so answered questions are skipped.
+ * 预约保养. Understands a whole request in one message and asks only for what is missing —
+ * who (registration on first contact), which service, which car, when — then reads the
+ * booking back with the quoted price and books it. One planner (`next`) decides the next
+ * missing thing after every answer; the slot offer is a shared flow (slot-offer-dialog.ts).
  */
-export const BOOKING_DIALOG = 'bookingDialog';
-const PAST_WORDS = /(昨天|前天|大前天|上周|上个?星期|上个?礼拜|上个月|去年|yesterday|last (week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday))/i;
-const STEPS = 'book.steps';
-const SERVICE = 'book.service';
-const VEHICLE = 'book.vehicle';
-const PLATE = 'book.plate';
-const WHEN = 'book.when';
-const SLOT = 'book.slot';
-const CONFIRM = 'book.confirm';
-const CHANGE = 'book.change';
+import type { Flow, FlowContext, Noted, Step } from './core/flow';
+import type { Option, Question, Reply } from './core/question';
+import { NO_WORDS, YES_WORDS } from './core/reader';
+import type { ServiceMention } from '../services/understanding/types';
+import type { WantedTime } from '../services/when';
+import type { BookingView, VehicleView } from '../services/desk/types';
+import { SLOT_OFFER, type SlotOfferInput, type SlotOfferResult } from './slot-offer-dialog';
+import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
+import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';
+import { hours, money, serviceNames, when as formatWhen, wanted as formatWanted } from './format';
 
-export interface BookingRequest {
-  text?: string;
-  serviceIds?: string[];
-  vehicleId?: string;
+export const BOOKING = 'booking';
+
+export interface BookingInput {
+  services?: ServiceMention[];
+  plate?: string | null;
+  wanted?: WantedTime | null;
+  mobile?: string | null;
+  mileageKm?: number | null;
+  pastDate?: boolean;
+}
+
+export interface BookingResult {
+  bookingId: string;
+}
+
+interface BookingState {
+  serviceIds: string[];
+  /** Vague mentions ("顺便看看轮胎气压") kept for the advisor, never priced unasked. */
+  notes: string[];
+  /** Services only mentioned vaguely, offered when no firm one was named. */
+  tentativeIds: string[];
   plate?: string;
-  askPlate?: boolean;
-  /** Ask which car even when the customer has only one (they asked to change it). */
+  vehicleId?: string;
+  /** Ask which car even when there is one (the customer asked to change it). */
   chooseVehicle?: boolean;
+  /** The cars offered in the vehicle question. */
+  vehicles?: VehicleView[];
   wanted?: WantedTime;
-  /** ISO instant of the slot the customer accepted. */
   slotStart?: string;
-  /** Offered slots, so a numbered reply maps back to one. */
-  offered?: string[];
-  confirmed?: boolean;
+  /** The price read back and agreed to: the one stored with the booking. */
+  quotedTotalFen?: number;
+  minutes?: number;
+  /** A booking the customer already has, when a bare new time may mean moving it. */
+  existing?: { id: string; ref: string; startsAt: string };
+  /** The customer said this is a new booking, not a move. */
+  isNew?: boolean;
+  popular?: Array<{ id: string; zh: string; en: string }>;
+  /** Names of the booked services for the read-back, in both languages (the customer may switch). */
+  serviceNames?: { zh: string; en: string };
+  registration?: Pick<BookingInput, 'mobile' | 'mileageKm'>;
 }
 
-type SlotAnswer = { slot: string } | { other: true } | { wanted: WantedTime };
-type ServiceAnswer = { serviceIds: string[]; wanted?: WantedTime; plate?: string };
+const INSPECTION_CODE = 'INSPECTION';
 
-export class BookingDialog extends InterruptibleDialog {
-  constructor() {
-    super(BOOKING_DIALOG);
-    this.addDialog(
-      parsedPrompt(SERVICE, {
-        parse: (text, ctx, choices) => {
-          const picked = /^\s*\d{1,2}\s*$/.test(text) ? recognizeChoice(text, choices) : null;
-          return picked ? { ok: true, value: { serviceIds: [picked.value] } } : parseServices(text, ctx);
-        },
-      }),
-    );
-    this.addDialog(choicePrompt(VEHICLE, (text) => { const plate = findPlate(text); return plate ? { ok: true, value: plate } : { ok: false, reason: 'plate.missing' }; }));
-    this.addDialog(parsedPrompt(PLATE, { parse: parsePlate }));
-    this.addDialog(parsedPrompt(WHEN, { parse: (text, ctx) => parseWhenAnswer(text, ctx) }));
-    this.addDialog(parsedPrompt(SLOT, { parse: parseSlotChoice }));
-    this.addDialog(choicePrompt(CONFIRM));
-    this.addDialog(choicePrompt(CHANGE));
-    this.addDialog(
-      new WaterfallDialog(STEPS, [
-        this.start.bind(this),
-        this.ensureServices.bind(this),
-        this.ensureVehicle.bind(this),
-        this.ensureSlot.bind(this),
-        this.confirm.bind(this),
-        this.afterConfirm.bind(this),
-        this.afterChange.bind(this),
-      ]),
-    );
-    this.initialDialogId = STEPS;
-  }
+function firm(mentions: readonly ServiceMention[] | undefined): string[] {
+  return [...new Set((mentions ?? []).filter((m) => m.certainty === 'firm').map((m) => m.id))];
+}
 
-  /** The pending request lives in the waterfall's options so it survives every turn. */
-  private request(step: WaterfallStepContext): BookingRequest {
-    return step.options as BookingRequest;
-  }
+function tentative(mentions: readonly ServiceMention[] | undefined): ServiceMention[] {
+  return (mentions ?? []).filter((m) => m.certainty === 'tentative');
+}
 
-  private restart(step: WaterfallStepContext, request: BookingRequest): Promise<DialogTurnResult> {
-    const { text: _consumed, ...rest } = request;
-    return step.replaceDialog(STEPS, rest);
-  }
+export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | null> = {
+  id: BOOKING,
+  serves: ['book'],
 
-  /** Reads whatever the opening message already says. */
-  private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    if (request.text) {
-      const services = turnServices(step.context);
-      const found = await matchServices(services.prisma, services.shop.id, request.text);
-      if (found.length && !request.serviceIds) request.serviceIds = found.map((s) => s.id);
-      const plate = findPlate(request.text);
-      if (plate && !request.vehicleId) request.plate = plate;
-      const wanted = understandWhen(request.text, { now: services.now(), timeZone: services.shop.timeZone });
-      if (wanted && !request.wanted) request.wanted = wanted;
-      // Dates are only ever read forward; say so rather than silently asking again.
-      if (!wanted && PAST_WORDS.test(request.text)) await step.context.sendActivity(t(services.locale, 'book.pastDate'));
-      delete request.text;
+  async begin(ctx, input) {
+    const state: BookingState = {
+      serviceIds: firm(input.services),
+      notes: tentative(input.services).map((m) => m.said),
+      tentativeIds: tentative(input.services).map((m) => m.id),
+      plate: input.plate ?? undefined,
+      wanted: input.wanted ?? undefined,
+      registration: { mobile: input.mobile ?? null, mileageKm: input.mileageKm ?? null },
+    };
+    // A symptom books an inspection; the firm list already holds it when the recogniser mapped it.
+    if (!input.wanted && input.pastDate) ctx.say(ctx.t('book.pastDate'));
+    return { state, next: await plan(ctx, state) };
+  },
+
+  next: (ctx, state) => plan(ctx, state),
+
+  focusDate: (state) => state.wanted?.date ?? null,
+
+  absorb(ctx, state, request) {
+    const noted: Noted = [];
+    const ids = firm(request.services);
+    if (ids.length && ids.join() !== state.serviceIds.join()) {
+      state.serviceIds = ids;
+      state.slotStart = undefined;
+      state.quotedTotalFen = undefined;
+      noted.push('services');
     }
-    return step.next();
-  }
+    const vague = tentative(request.services).map((m) => m.said).filter((s) => !state.notes.includes(s));
+    if (vague.length) {
+      state.notes.push(...vague);
+      noted.push('notes');
+    }
+    if (request.when && JSON.stringify(request.when) !== JSON.stringify(state.wanted)) {
+      state.wanted = request.when;
+      state.slotStart = undefined;
+      noted.push('when');
+    }
+    if (request.plate && request.plate !== state.plate && !state.vehicles?.some((v) => v.id === state.vehicleId && v.plate === request.plate)) {
+      state.plate = request.plate;
+      state.vehicleId = undefined;
+      noted.push('plate');
+    }
+    return noted.length ? noted : null;
+  },
 
-  private async ensureServices(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    if (request.serviceIds?.length) return step.next();
-    const { locale } = turnServices(step.context);
-    const choices = (await popularServices(step.context)).map((i) => ({ value: i.id, title: locale === 'zh' ? i.nameZh : i.nameEn }));
-    return step.prompt(SERVICE, { prompt: choiceActivity(step.context, locale, t(locale, 'book.askServiceList'), choices), choices });
-  }
-
-  private async ensureVehicle(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    const services = turnServices(step.context);
-    // Answer from the service prompt.
-    if (isAnswer<ServiceAnswer>(step.result) && !request.serviceIds?.length) {
-      const answer = step.result.value;
-      if (answer.wanted && !answer.serviceIds.length) {
-        await step.context.sendActivity(t(services.locale, 'book.timeNoted', { when: formatWanted(answer.wanted, services.locale) }));
+  question(ctx, state, id): Question {
+    switch (id) {
+      case 'intent': {
+        const existing = state.existing!;
+        return {
+          id,
+          text: ctx.t('book.moveOrNew', { ref: existing.ref, when: formatWhen(ctx, new Date(existing.startsAt)), wanted: formatWanted(ctx, state.wanted!) }),
+          options: [
+            { id: 'move', label: ctx.t('book.moveExisting', { ref: existing.ref }), synonyms: ['改期', '改时间', '改到', 'move', 'reschedule'] },
+            { id: 'new', label: ctx.t('book.newBooking'), synonyms: ['新预约', '再约', '另约', 'new booking', 'another'] },
+          ],
+        };
       }
-      return this.restart(step, {
-        ...request,
-        serviceIds: answer.serviceIds.length ? answer.serviceIds : undefined,
-        wanted: answer.wanted ?? request.wanted,
-        plate: request.vehicleId ? request.plate : answer.plate ?? request.plate,
-      });
-    }
-    if (gaveUp(step.result)) return this.handOver(step);
-    if (request.vehicleId) return step.next();
-    const customerId = services.customer!.id;
-    if (request.plate) {
-      const result = await vehicleForPlate(services.prisma, { shopId: services.shop.id, customerId, plate: request.plate });
-      if (!result) {
-        await step.context.sendActivity(t(services.locale, 'book.plateNotYours', { plate: request.plate }));
-        return this.restart(step, { ...request, plate: undefined, askPlate: true });
+      case 'service': {
+        const popular = state.popular ?? [];
+        const options: Option[] = popular.map((p) => ({ id: p.id, label: ctx.locale === 'zh' ? p.zh : p.en }));
+        const text = state.notes.length && state.tentativeIds.length ? ctx.t('book.askServiceTentative', { said: state.notes.join(ctx.t('list.separator')) }) : ctx.t('book.askServiceList');
+        return { id, text, options, field: 'service', example: ctx.t('book.serviceExample'), missReason: ctx.t('book.serviceUnknown', { examples: popular.slice(0, 4).map((p) => (ctx.locale === 'zh' ? p.zh : p.en)).join(ctx.t('list.separator')) }) };
       }
-      if (result.added) await step.context.sendActivity(t(services.locale, 'book.plateAdded', { plate: request.plate }));
-      return this.restart(step, { ...request, plate: undefined, askPlate: false, vehicleId: result.vehicle.id });
+      case 'plate':
+        return { id, text: ctx.t('book.askNewPlate'), field: 'plate', example: ctx.t('plate.example') };
+      case 'vehicle':
+        return {
+          id,
+          text: ctx.t('book.askVehicle'),
+          options: [
+            ...(state.vehicles ?? []).map((v) => ({ id: v.id, label: v.model ? `${v.plate}（${v.model}）` : v.plate, synonyms: [v.plate.toLowerCase()] })),
+            { id: 'other', label: ctx.t('book.otherVehicle'), synonyms: ['另一辆', '其他', 'other', 'another car'] },
+          ],
+          field: 'plate',
+        };
+      case 'when':
+        return { id, text: ctx.t('book.askWhen'), field: 'when', example: ctx.t('when.example') };
+      case 'confirm':
+        return {
+          id,
+          text: readBack(ctx, state),
+          options: [
+            { id: 'confirm', label: ctx.t('book.confirm'), synonyms: ['确认预约', '确认', 'confirm'], exact: YES_WORDS },
+            { id: 'change', label: ctx.t('book.change'), synonyms: ['修改', '改一下', 'change'], exact: NO_WORDS },
+          ],
+        };
+      case 'change':
+        return {
+          id,
+          text: ctx.t('book.whatToChange'),
+          options: [
+            { id: 'time', label: ctx.t('book.changeTime'), synonyms: ['时间', '日期', '改时间', 'time', 'date', 'day'] },
+            { id: 'service', label: ctx.t('book.changeService'), synonyms: ['项目', '服务', 'service'] },
+            { id: 'vehicle', label: ctx.t('book.changeVehicle'), synonyms: ['车', '车辆', '车牌', 'car', 'vehicle', 'plate'] },
+          ],
+          field: 'when',
+        };
     }
-    const vehicles = await customerVehicles(services.prisma, customerId);
-    if (request.askPlate || vehicles.length === 0) return step.prompt(PLATE, { prompt: t(services.locale, 'book.askNewPlate') });
-    if (vehicles.length === 1 && !request.chooseVehicle) return this.restart(step, { ...request, vehicleId: vehicles[0].id });
-    const choices = vehicleChoices(vehicles, services.locale);
-    return step.prompt(VEHICLE, { prompt: choiceActivity(step.context, services.locale, t(services.locale, 'book.askVehicle'), choices), choices });
-  }
+    throw new Error(`booking has no question ${id}`);
+  },
 
-  private async ensureSlot(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    const services = turnServices(step.context);
-    if (gaveUp(step.result)) return this.handOver(step);
-    if (isAnswer<string>(step.result) && !request.vehicleId) {
-      const value = step.result.value;
-      if (value === 'other') return this.restart(step, { ...request, askPlate: true });
-      // A plate (from the plate prompt) or a vehicle id (from the choice).
-      if (/^[^\x00-\x7f]/.test(value)) return this.restart(step, { ...request, plate: value });
-      return this.restart(step, { ...request, vehicleId: value, chooseVehicle: false });
-    }
-    if (request.slotStart) return step.next();
-    if (!request.wanted) return step.prompt(WHEN, { prompt: t(services.locale, 'book.askWhen') });
-    const search = await findSlots(services.prisma, {
-      shopId: services.shop.id,
-      catalogItemIds: request.serviceIds!,
-      wanted: request.wanted,
-      now: services.now(),
-    });
-    if (search.requested && request.wanted.time) {
-      await this.noteParts(step.context, search);
-      return this.restart(step, { ...request, slotStart: search.requested.startsAt.toISOString() });
-    }
-    // No exact hit (or no time given): say why, then offer what is free.
-    const lines: string[] = [];
-    // Before a restock the parts note is the reason; "fully booked" would be untrue.
-    const waitingForParts = Boolean(search.partsShortage?.restockDate && request.wanted.date < search.partsShortage.restockDate);
-    const reason = waitingForParts ? null : await describeMiss(step.context, search, request.wanted);
-    if (reason) lines.push(reason);
-    const offer = [search.requested, ...search.alternatives].filter((s): s is Slot => Boolean(s)).slice(0, 3);
-    if (offer.length === 0) {
-      await step.context.sendActivity([...lines, t(services.locale, 'book.noAlternatives')].join('\n'));
-      return this.restart(step, { ...request, wanted: undefined, offered: undefined });
-    }
-    await this.noteParts(step.context, search);
-    request.offered = offer.map((s) => s.startsAt.toISOString());
-    const choices: Choice[] = [
-      // "好的 / OK" to an offer takes the first (nearest) time.
-      ...offer.map((s, i) => ({ value: s.startsAt.toISOString(), title: formatLocal(s.startsAt, services.shop.timeZone, services.locale), synonyms: i === 0 ? YES_WORDS : undefined })),
-      { value: 'other', title: t(services.locale, 'book.otherTime') },
-    ];
-    lines.push(t(services.locale, 'book.alternatives'));
-    return step.prompt(SLOT, { prompt: choiceActivity(step.context, services.locale, lines.join('\n'), choices), choices, validations: request.wanted });
-  }
-
-  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    if (gaveUp(step.result)) return this.handOver(step);
-    if (isAnswer<WantedTime>(step.result) && !request.wanted) return this.restart(step, { ...request, wanted: step.result.value });
-    if (isAnswer<SlotAnswer>(step.result) && !request.slotStart) {
-      const answer = step.result.value;
-      if ('slot' in answer) return this.restart(step, { ...request, slotStart: answer.slot, offered: undefined });
-      if ('wanted' in answer) return this.restart(step, { ...request, wanted: answer.wanted, offered: undefined });
-      return this.restart(step, { ...request, wanted: undefined, offered: undefined });
-    }
-    return this.readBack(step);
-  }
-
-  private async afterConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { locale } = turnServices(step.context);
-    if (gaveUp(step.result)) return this.handOver(step);
-    if (isAnswer<string>(step.result) && step.result.value === 'confirm') return this.book(step);
-    const choices: Choice[] = [
-      { value: 'time', title: t(locale, 'book.changeTime'), synonyms: ['time', '日期', '时间', 'date', 'day'] },
-      { value: 'service', title: t(locale, 'book.changeService'), synonyms: ['service', '服务', '项目'] },
-      { value: 'vehicle', title: t(locale, 'book.changeVehicle'), synonyms: ['car', 'vehicle', '车', '车牌', 'plate'] },
-    ];
-    return step.prompt(CHANGE, { prompt: choiceActivity(step.context, locale, t(locale, 'book.whatToChange'), choices), choices });
-  }
-
-  private async afterChange(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    if (gaveUp(step.result) || !isAnswer<string>(step.result)) return this.handOver(step);
-    const next: BookingRequest = { ...request, slotStart: undefined, offered: undefined };
-    if (step.result.value === 'time') next.wanted = undefined;
-    if (step.result.value === 'service') next.serviceIds = undefined;
-    if (step.result.value === 'vehicle') {
-      next.vehicleId = undefined;
-      next.askPlate = false;
-      next.chooseVehicle = true;
-    }
-    return this.restart(step, next);
-  }
-
-  private async readBack(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    const services = turnServices(step.context);
-    const { locale } = services;
-    const vehicle = await services.prisma.vehicle.findUniqueOrThrow({ where: { id: request.vehicleId! } });
-    const items = await services.prisma.serviceCatalogItem.findMany({ where: { id: { in: request.serviceIds! } } });
-    const estimate = await estimateServices(services.prisma, services.shop.id, request.serviceIds!);
-    const minutes = items.reduce((sum, i) => sum + i.labourMinutes, 0);
-    const text = t(locale, 'book.readBack', {
-      when: formatLocal(new Date(request.slotStart!), services.shop.timeZone, locale),
-      plate: vehicle.plate,
-      services: items.map((i) => (locale === 'zh' ? i.nameZh : i.nameEn)).join(locale === 'zh' ? '、' : ', '),
-      duration: t(locale, 'hours', { h: Math.round((minutes / 60) * 10) / 10 }),
-      price: formatFen(estimate.totalFen, locale),
-    });
-    const choices: Choice[] = [
-      { value: 'confirm', title: t(locale, 'book.confirm'), synonyms: YES_WORDS },
-      { value: 'change', title: t(locale, 'book.change'), synonyms: NO_WORDS },
-    ];
-    return step.prompt(CONFIRM, { prompt: choiceActivity(step.context, locale, text, choices), choices });
-  }
-
-  private async book(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const request = this.request(step);
-    const services = turnServices(step.context);
-    const { locale } = services;
-    try {
-      const booking = await createBooking(services.prisma, {
-        shopId: services.shop.id,
-        customerId: services.customer!.id,
-        vehicleId: request.vehicleId!,
-        catalogItemIds: request.serviceIds!,
-        startsAt: new Date(request.slotStart!),
-        channel: step.context.activity.channelId,
-        now: services.now(),
-      });
-      const vehicle = await services.prisma.vehicle.findUniqueOrThrow({ where: { id: request.vehicleId! } });
-      const items = await services.prisma.serviceCatalogItem.findMany({ where: { id: { in: request.serviceIds! } } });
-      await step.context.sendActivity(
-        t(locale, 'book.done', {
-          ref: bookingReference(booking.id),
-          when: formatLocal(booking.startsAt, services.shop.timeZone, locale),
-          plate: vehicle.plate,
-          services: items.map((i) => (locale === 'zh' ? i.nameZh : i.nameEn)).join(locale === 'zh' ? '、' : ', '),
-        }),
-      );
-      return step.endDialog({ bookingId: booking.id });
-    } catch (error) {
-      if (error instanceof VehicleAlreadyBookedError) {
-        const vehicle = await services.prisma.vehicle.findUniqueOrThrow({ where: { id: request.vehicleId! } });
-        await step.context.sendActivity(
-          t(locale, 'book.vehicleBusy', { plate: vehicle.plate, when: formatLocal(error.startsAt, services.shop.timeZone, locale), ref: bookingReference(error.bookingId) }),
-        );
-        return step.endDialog();
+  async answer(ctx, state, id, reply) {
+    switch (id) {
+      case 'intent':
+        if (optionId(reply) === 'move') return { replace: RESCHEDULE, input: { bookingId: state.existing!.id, wanted: state.wanted } satisfies RescheduleInput };
+        state.isNew = true;
+        return plan(ctx, state);
+      case 'service':
+        if (reply.kind === 'option') state.serviceIds = [reply.option.id];
+        else if (reply.kind === 'field' && reply.field === 'service') await takeServices(ctx, state, reply.value as ServiceMention[]);
+        return plan(ctx, state);
+      case 'plate':
+        if (reply.kind === 'field') state.plate = reply.value as string;
+        return plan(ctx, state);
+      case 'vehicle':
+        if (reply.kind === 'option' && reply.option.id === 'other') return { ask: 'plate' };
+        if (reply.kind === 'option') state.vehicleId = reply.option.id;
+        else if (reply.kind === 'field') state.plate = reply.value as string;
+        state.chooseVehicle = false;
+        return plan(ctx, state);
+      case 'when':
+        if (reply.kind === 'field') {
+          state.wanted = reply.value as WantedTime;
+          state.slotStart = undefined;
+        }
+        return plan(ctx, state);
+      case 'confirm':
+        if (optionId(reply) === 'confirm') return book(ctx, state);
+        return { ask: 'change' };
+      case 'change': {
+        state.slotStart = undefined;
+        if (reply.kind === 'field') {
+          state.wanted = reply.value as WantedTime;
+          return plan(ctx, state);
+        }
+        const what = optionId(reply);
+        if (what === 'time') state.wanted = undefined;
+        if (what === 'service') {
+          state.serviceIds = [];
+          state.quotedTotalFen = undefined;
+        }
+        if (what === 'vehicle') {
+          state.vehicleId = undefined;
+          state.plate = undefined;
+          state.chooseVehicle = true;
+        }
+        return plan(ctx, state);
       }
-      if (!(error instanceof SlotUnavailableError)) throw error;
-      await step.context.sendActivity(t(locale, 'book.slotTaken'));
-      return this.restart(step, { ...request, slotStart: undefined });
+    }
+    throw new Error(`booking has no question ${id}`);
+  },
+
+  async resume(ctx, state, child, result) {
+    if (child === REGISTRATION) {
+      const registered = result as RegistrationResult | null;
+      if (!registered) return { done: null };
+      if (registered.vehicleId && !state.plate) state.vehicleId = registered.vehicleId;
+      return plan(ctx, state);
+    }
+    if (child === SLOT_OFFER) {
+      const offer = result as SlotOfferResult | null;
+      if (!offer) return { done: null };
+      state.wanted = offer.wanted;
+      state.slotStart = offer.slotStart;
+      return plan(ctx, state);
+    }
+    return plan(ctx, state);
+  },
+};
+
+function optionId(reply: Reply): string | null {
+  return reply.kind === 'option' ? reply.option.id : null;
+}
+
+/** A service answer: the firm ones; a vague mention alone books an inspection with a note. */
+async function takeServices(ctx: FlowContext, state: BookingState, mentions: ServiceMention[]): Promise<void> {
+  const ids = firm(mentions);
+  if (ids.length) {
+    state.serviceIds = ids;
+    return;
+  }
+  const inspection = (await ctx.desk.catalogue()).find((c) => c.code === INSPECTION_CODE);
+  state.notes.push(...mentions.map((m) => m.said).filter((s) => !state.notes.includes(s)));
+  state.serviceIds = inspection ? [inspection.id] : [...new Set(mentions.map((m) => m.id))];
+}
+
+/** The next missing thing, asked; or the booking read back. */
+async function plan(ctx: FlowContext, state: BookingState): Promise<Step<BookingResult | null>> {
+  if (!ctx.customer) {
+    return { call: REGISTRATION, input: { purpose: 'book', plate: state.plate ?? null, mobile: state.registration?.mobile ?? null, mileageKm: state.registration?.mileageKm ?? null } satisfies RegistrationInput };
+  }
+  const customerId = ctx.customer.id;
+
+  // A customer with a booking who names only a new time may mean moving it: ask, don't guess.
+  if (!state.isNew && !state.existing && state.serviceIds.length === 0 && state.tentativeIds.length === 0 && state.wanted) {
+    const upcoming = await ctx.desk.upcomingBookings(customerId);
+    const target = pickExisting(upcoming, ctx.memory.lastBookingId);
+    if (target) {
+      state.existing = { id: target.id, ref: target.ref, startsAt: target.startsAt.toISOString() };
+      return { ask: 'intent' };
+    }
+    state.isNew = true;
+  }
+
+  if (state.serviceIds.length === 0) {
+    if (!state.popular) {
+      const popular = await ctx.desk.popularServices(6);
+      const extra = state.tentativeIds.length ? await ctx.desk.services(state.tentativeIds) : [];
+      const inspection = (await ctx.desk.catalogue()).find((c) => c.code === INSPECTION_CODE);
+      const first = state.tentativeIds.length && inspection ? await ctx.desk.services([inspection.id]) : [];
+      const seen = new Set<string>();
+      state.popular = [...first, ...extra, ...popular]
+        .filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)))
+        .slice(0, 7)
+        .map((s) => ({ id: s.id, zh: s.name.zh, en: s.name.en }));
+    }
+    return { ask: 'service' };
+  }
+
+  if (!state.vehicleId) {
+    if (state.plate) {
+      const claim = await ctx.desk.claimPlate(customerId, state.plate);
+      const plate = state.plate;
+      state.plate = undefined;
+      if (!claim.ok) {
+        ctx.say(ctx.t('book.plateNotYours', { plate }));
+        return { ask: 'plate' };
+      }
+      if (claim.added) ctx.say(ctx.t('book.plateAdded', { plate }));
+      state.vehicleId = claim.vehicle.id;
+      state.vehicles = [claim.vehicle];
+    } else {
+      const vehicles = await ctx.desk.vehicles(customerId);
+      state.vehicles = vehicles;
+      if (vehicles.length === 0) return { ask: 'plate' };
+      if (vehicles.length === 1 && !state.chooseVehicle) state.vehicleId = vehicles[0].id;
+      else return { ask: 'vehicle' };
     }
   }
 
-  private async noteParts(context: TurnContext, search: SlotSearchResult): Promise<void> {
-    const { locale } = turnServices(context);
-    if (search.partsShortage?.restockDate) await context.sendActivity(t(locale, 'book.partsRestock', { date: formatLocalDate(search.partsShortage.restockDate, locale) }));
-    else if (search.partsShortage) await context.sendActivity(t(locale, 'book.partsShort', { parts: search.partsShortage.partSkus.join(', ') }));
+  if (!state.wanted) return { ask: 'when' };
+
+  if (!state.slotStart) {
+    return { call: SLOT_OFFER, input: { serviceIds: state.serviceIds, wanted: state.wanted } satisfies SlotOfferInput };
   }
 
-  private async handOver(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.endDialog({ handoff: true });
+  const quote = await ctx.desk.quote(state.serviceIds);
+  state.quotedTotalFen = quote.breakdown.totalFen;
+  state.minutes = quote.minutes;
+  state.serviceNames = { zh: serviceNames({ locale: 'zh' }, quote.services), en: serviceNames({ locale: 'en' }, quote.services) };
+  if (!state.vehicles?.some((v) => v.id === state.vehicleId)) state.vehicles = await ctx.desk.vehicles(customerId);
+  return { ask: 'confirm' };
+}
+
+function pickExisting(upcoming: BookingView[], lastBookingId: string | undefined): BookingView | null {
+  if (upcoming.length === 0) return null;
+  return upcoming.find((b) => b.id === lastBookingId) ?? upcoming[0];
+}
+
+function readBack(ctx: FlowContext, state: BookingState): string {
+  const vehicle = state.vehicles?.find((v) => v.id === state.vehicleId);
+  return ctx.t('book.readBack', {
+    when: formatWhen(ctx, new Date(state.slotStart!)),
+    plate: vehicle?.plate ?? '',
+    services: state.serviceNames?.[ctx.locale] ?? '',
+    duration: ctx.t('hours', { h: hours(state.minutes ?? 0) }),
+    price: money(ctx, state.quotedTotalFen ?? 0),
+  }) + (state.notes.length ? `\n${ctx.t('book.notesReadBack', { notes: state.notes.join(ctx.t('list.separator')) })}` : '');
+}
+
+async function book(ctx: FlowContext, state: BookingState): Promise<Step<BookingResult | null>> {
+  const outcome = await ctx.desk.book({
+    customerId: ctx.customer!.id,
+    vehicleId: state.vehicleId!,
+    serviceIds: state.serviceIds,
+    startsAt: new Date(state.slotStart!),
+    quotedTotalFen: state.quotedTotalFen!,
+    notes: state.notes.length ? state.notes.join('；') : null,
+    channel: ctx.identity.channel,
+  });
+  if (outcome.ok) {
+    const b = outcome.booking;
+    ctx.memory.lastBookingId = b.id;
+    ctx.say(ctx.t('book.done', { ref: b.ref, when: formatWhen(ctx, b.startsAt), plate: b.plate, services: serviceNames(ctx, b.services) }));
+    if (state.notes.length) ctx.say(ctx.t('book.notesKept', { notes: state.notes.join(ctx.t('list.separator')) }));
+    return { done: { bookingId: b.id } };
   }
-}
-
-/** Short, human reference for a booking: the last 6 characters of its id, upper case. */
-export function bookingReference(id: string): string {
-  return id.slice(-6).toUpperCase();
-}
-
-function vehicleChoices(vehicles: { id: string; plate: string; model: string | null }[], locale: Locale): Choice[] {
-  return [
-    ...vehicles.map((v) => ({ value: v.id, title: v.model ? `${v.plate}（${v.model}）` : v.plate, synonyms: [v.plate.toLowerCase()] })),
-    { value: 'other', title: t(locale, 'book.otherVehicle') },
-  ];
-}
-
-/**
- * What to offer first: routine maintenance (by its interval, shortest first), then
- * everything else by length of job. The full catalogue is still matched by name.
- */
-async function popularServices(context: TurnContext, count = 6) {
-  const services = turnServices(context);
-  const catalog = [...(await listCatalog(services.prisma, services.shop.id))];
-  catalog.sort((a, b) => (a.intervalKm ?? Infinity) - (b.intervalKm ?? Infinity) || a.labourMinutes - b.labourMinutes);
-  return catalog.slice(0, count);
-}
-
-async function serviceExamples(context: TurnContext): Promise<string> {
-  const { locale } = turnServices(context);
-  return (await popularServices(context))
-    .map((i) => (locale === 'zh' ? i.nameZh : i.nameEn))
-    .join(locale === 'zh' ? '、' : ', ');
-}
-
-/**
- * The answer to "which service?". A reply that names no service but a time or a plate
- * ("明天下午3点") is kept, and the question asked again, instead of being thrown away.
- */
-async function parseServices(text: string, context: TurnContext): Promise<ParseResult<ServiceAnswer>> {
-  const services = turnServices(context);
-  const found = await matchServices(services.prisma, services.shop.id, text);
-  const wanted = understandWhen(text, { now: services.now(), timeZone: services.shop.timeZone }) ?? undefined;
-  const plate = findPlate(text) ?? undefined;
-  if (found.length || wanted || plate) return { ok: true, value: { serviceIds: found.map((s) => s.id), wanted, plate } };
-  await context.sendActivity(t(services.locale, 'book.serviceUnknown', { text: text.slice(0, 40), examples: await serviceExamples(context) }));
-  return { ok: false, reason: '' };
-}
-
-/** A number or title picks an offered slot; a new date or time asks again with it. */
-function parseSlotChoice(text: string, context: TurnContext, choices: Choice[], known?: unknown): ParseResult<SlotAnswer> {
-  const choice = recognizeChoice(text, choices);
-  if (choice) return { ok: true, value: choice.value === 'other' ? { other: true } : { slot: choice.value } };
-  const parsed = parseWhenAnswer(text, context, known as WantedTime | undefined);
-  return parsed.ok ? { ok: true, value: { wanted: parsed.value } } : parsed;
-}
-
-async function describeMiss(context: TurnContext, search: SlotSearchResult, wanted: WantedTime): Promise<string | null> {
-  const { locale, prisma, shop } = turnServices(context);
-  switch (search.reason) {
-    case 'closed':
-      return t(locale, 'book.closed', { date: formatLocalDate(wanted.date, locale) });
-    case 'full':
-      return t(locale, 'book.full', { when: `${formatLocalDate(wanted.date, locale)}${wanted.time ? ` ${wanted.time}` : ''}` });
-    case 'past':
-      return t(locale, 'book.past');
-    case 'outside-hours': {
-      const hours = openingFor(await loadShopCalendar(prisma, shop.id), wanted.date);
-      return t(locale, 'book.outsideHours', { hours: hours ? `${minuteToTime(hours.openMinute)}–${minuteToTime(hours.closeMinute)}` : '—' });
-    }
-    case 'beyond-horizon':
-      return t(locale, 'book.beyondHorizon', { days: shop.bookingHorizonDays });
-    default:
-      return null;
+  switch (outcome.reason) {
+    case 'vehicle-busy':
+      ctx.say(ctx.t('book.vehicleBusy', { plate: state.vehicles?.find((v) => v.id === state.vehicleId)?.plate ?? '', when: formatWhen(ctx, outcome.booking.startsAt), ref: outcome.booking.ref }));
+      return { done: null };
+    case 'slot-taken':
+      ctx.say(ctx.t('book.slotTaken'));
+      state.slotStart = undefined;
+      return plan(ctx, state);
+    case 'price-changed':
+      ctx.say(ctx.t('book.priceChanged', { before: money(ctx, state.quotedTotalFen ?? 0), after: money(ctx, outcome.quote.breakdown.totalFen) }));
+      state.quotedTotalFen = outcome.quote.breakdown.totalFen;
+      state.minutes = outcome.quote.minutes;
+      return { ask: 'confirm' };
   }
 }

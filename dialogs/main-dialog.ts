@@ -1,128 +1,241 @@
-import { DialogSet, DialogTurnStatus, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { InterruptibleDialog } from './interruptible-dialog';
-import { turnServices, type CustomerRef } from './context';
-import { t } from './i18n';
-import { choicePrompt, isAnswer } from './prompts';
-import { choiceActivity, type Choice } from './ui';
-import { recognizeIntent, type Intent } from './intents';
-import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog';
-import { BookingDialog, BOOKING_DIALOG } from './booking-dialog';
-import { MyBookingsDialog, MY_BOOKINGS_DIALOG } from './my-bookings-dialog';
-import { PriceDialog, PRICE_DIALOG } from './price-dialog';
-import { understandWhen } from '../services/when';
-import { findPlate } from '../services/registration';
-
 /**
- * The conversation's root: recognises what a message asks for, registers first-time
- * customers on the way, and starts the matching flow. It ends after each flow, so the
- * next message starts from the top.
+ * The conversation's root: hands each recognised request to the flow that serves it,
+ * answers the small things itself (opening hours, address, repair status, thanks), and
+ * decides what a reply that does not answer the pending question means. Anything it does
+ * not understand gets a short menu of what the bot can do — never silence, never a loop.
  */
-export const MAIN_DIALOG = 'mainDialog';
-const STEPS = 'main.steps';
-const MENU = 'main.menu';
+import type { Flow, FlowContext, Step } from './core/flow';
+import type { GiveUpInput, MainDialog } from './core/engine';
+import type { Question } from './core/question';
+import type { CustomerRequest, Intent } from '../services/understanding/types';
+import { localParts, weekdayOf } from '../services/time';
+import type { OpeningWindow } from '../services/calendar';
+import type { RepairStatusView } from '../services/desk/types';
+import { BOOKING, type BookingInput } from './booking-dialog';
+import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';
+import { CANCEL_BOOKING, type CancelBookingInput } from './cancel-booking-dialog';
+import { MY_BOOKINGS } from './my-bookings-dialog';
+import { PRICE, priceDialog, type PriceInput } from './price-dialog';
+import { HANDOFF, type HandoffInput } from './handoff-dialog';
+import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
+import { day, hoursText, name, when as formatWhen } from './format';
+import type { PlainKey } from './i18n';
 
-export interface MainOutcome {
-  handoff?: boolean;
-  reason?: string;
-  bookingId?: string;
-}
+export const MAIN = 'main';
 
 interface MainState {
-  intent?: Intent;
-  text?: string;
+  /** An intent waiting for the customer to be identified first (repair status). */
+  pending?: Intent;
 }
 
-export class MainDialog extends InterruptibleDialog {
-  constructor() {
-    super(MAIN_DIALOG);
-    this.addDialog(new RegistrationDialog());
-    this.addDialog(new BookingDialog());
-    this.addDialog(new MyBookingsDialog());
-    this.addDialog(new PriceDialog());
-    this.addDialog(choicePrompt(MENU));
-    this.addDialog(new WaterfallDialog(STEPS, [this.route.bind(this), this.afterMenu.bind(this), this.afterRegistration.bind(this), this.afterFlow.bind(this)]));
-    this.initialDialogId = STEPS;
-  }
+type MainInput = CustomerRequest | GiveUpInput;
 
-  /**
-   * Runs one turn: continues the active flow or starts a new one. Returns what a flow
-   * ended with this turn (e.g. `{ handoff: true }`), for the bot to act on.
-   */
-  async run(context: TurnContext, accessor: StatePropertyAccessor): Promise<MainOutcome | undefined> {
-    const dialogSet = new DialogSet(accessor);
-    dialogSet.add(this);
-    const dc = await dialogSet.createContext(context);
-    let result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) result = await dc.beginDialog(this.id);
-    return result.status === DialogTurnStatus.complete ? (result.result as MainOutcome | undefined) : undefined;
-  }
+const MENU: Array<{ id: Intent; key: PlainKey; synonyms: string[] }> = [
+  { id: 'book', key: 'menu.book', synonyms: ['预约', '保养', '预约保养', 'book', 'booking', 'book a service'] },
+  { id: 'my_bookings', key: 'menu.mine', synonyms: ['我的预约', '查预约', 'my bookings', 'my booking'] },
+  { id: 'price', key: 'menu.price', synonyms: ['价格', '费用', '多少钱', 'price', 'prices', 'cost'] },
+  { id: 'hours', key: 'menu.hours', synonyms: ['营业时间', '地址', '几点', 'hours', 'address', 'opening hours'] },
+  { id: 'handoff', key: 'menu.human', synonyms: ['人工', '顾问', '转人工', 'person', 'human', 'advisor'] },
+];
 
-  /** Drops whatever flow the conversation is in (handoff, or a reset). */
-  static async reset(context: TurnContext, accessor: StatePropertyAccessor): Promise<void> {
-    await accessor.delete(context);
-  }
+function isGiveUp(input: MainInput): input is GiveUpInput {
+  return typeof input === 'object' && input !== null && 'giveUp' in input;
+}
 
-  private state(step: WaterfallStepContext): MainState {
-    return step.values as MainState;
-  }
+export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
+  id: MAIN,
 
-  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const services = turnServices(step.context);
-    const text = (step.context.activity.text ?? '').trim();
-    let intent = recognizeIntent(text);
-    // A date or plate alone still means a booking ("明天上午10点", "沪A12345").
-    if (intent === 'unknown' && (understandWhen(text, { now: services.now(), timeZone: services.shop.timeZone }) || findPlate(text))) intent = 'book';
-    this.state(step).intent = intent;
-    this.state(step).text = text;
-    if (intent === 'book' || intent === 'myBookings') return step.next();
-    if (intent === 'handoff') return step.endDialog({ handoff: true, reason: 'customer-request' });
-    const { locale } = services;
-    if (intent === 'price') return step.replaceDialog(PRICE_DIALOG, { text });
-    if (intent === 'thanks') {
-      await step.context.sendActivity(t(locale, 'thanks'));
-      return step.endDialog();
+  async begin(ctx, input) {
+    const state: MainState = {};
+    if (isGiveUp(input)) return { state, next: { replace: HANDOFF, input: { reason: 'not-understood', said: null } satisfies HandoffInput } };
+    return { state, next: await route(ctx, state, input) };
+  },
+
+  question(ctx): Question {
+    return { id: 'menu', text: ctx.t('menu'), options: MENU.map((m) => ({ id: m.id, label: ctx.t(m.key), synonyms: m.synonyms })) };
+  },
+
+  async answer(ctx, state, _id, reply) {
+    const intent = (reply.kind === 'option' ? reply.option.id : 'unknown') as Intent;
+    // The menu's own words carry nothing else; a fuller reply ("预约明天上午10点") is kept whole.
+    return route(ctx, state, { ...ctx.request, intent });
+  },
+
+  async resume(ctx, state, child, result) {
+    if (child === REGISTRATION && (result as RegistrationResult | null) && state.pending) return route(ctx, state, { ...ctx.request, intent: state.pending });
+    return { done: null };
+  },
+
+  interruption(_ctx, request, active) {
+    const served = new Set(active.flatMap((f) => f.serves ?? []));
+    switch (request.intent) {
+      case 'handoff':
+      case 'complaint':
+        return served.has(request.intent) ? null : 'switch';
+      case 'cancel':
+      case 'reschedule':
+      case 'my_bookings':
+        return served.has(request.intent) ? null : 'switch';
+      case 'book':
+        return served.has('book') || (!request.services.length && !request.when) ? null : 'switch';
+      case 'hours':
+      case 'location':
+      case 'repair_status':
+        return 'inline';
+      case 'price':
+        return served.has('price') || !request.services.length ? null : 'inline';
+      default:
+        return null;
     }
-    const shopName = locale === 'zh' ? services.shop.name : services.shop.nameEn ?? services.shop.name;
-    if (intent === 'help') await step.context.sendActivity(t(locale, 'help'));
-    else if (intent === 'greeting') await step.context.sendActivity(t(locale, 'welcome', { shop: shopName }));
-    else await step.context.sendActivity(t(locale, 'notUnderstood'));
-    const choices: Choice[] = [
-      { value: 'book', title: t(locale, 'menu.book'), synonyms: ['预约', '保养', 'book', 'booking'] },
-      { value: 'myBookings', title: t(locale, 'menu.mine'), synonyms: ['我的预约', 'my bookings'] },
-      { value: 'handoff', title: t(locale, 'menu.human'), synonyms: ['人工', 'person', 'human'] },
-    ];
-    return step.prompt(MENU, { prompt: choiceActivity(step.context, locale, t(locale, 'menu'), choices), choices });
-  }
+  },
 
-  private async afterMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = this.state(step);
-    if (isAnswer<string>(step.result)) {
-      state.intent = step.result.value as Intent;
-      // "book an oil change tomorrow at 10am" picks "book" and still carries the details.
-      const reply = (step.context.activity.text ?? '').trim();
-      state.text = /^\s*\d{1,2}\s*$/.test(reply) ? '' : reply;
-      if (state.intent === 'handoff') return step.endDialog({ handoff: true, reason: 'customer-request' });
-    } else if (step.result !== undefined) {
-      // Three replies in a row the bot could not place: a person takes over.
-      return step.endDialog({ handoff: true, reason: 'not-understood' });
+  async answerInline(ctx, request) {
+    if (request.intent === 'hours') await answerHours(ctx, request);
+    else if (request.intent === 'location') await answerLocation(ctx);
+    else if (request.intent === 'repair_status') await answerRepairStatus(ctx);
+    else if (request.intent === 'price') await priceDialog.begin(ctx, { services: request.services });
+  },
+};
+
+async function route(ctx: FlowContext, state: MainState, request: CustomerRequest): Promise<Step<null>> {
+  switch (request.intent) {
+    case 'book':
+      return {
+        replace: BOOKING,
+        input: { services: request.services, plate: request.plate, wanted: request.when, mobile: request.mobile, mileageKm: request.mileageKm, pastDate: request.pastDate } satisfies BookingInput,
+      };
+    case 'reschedule':
+      return { replace: RESCHEDULE, input: { bookingRef: request.bookingRef, wanted: request.when } satisfies RescheduleInput };
+    case 'cancel':
+      return { replace: CANCEL_BOOKING, input: { bookingRef: request.bookingRef } satisfies CancelBookingInput };
+    case 'my_bookings':
+      return { replace: MY_BOOKINGS, input: {} };
+    case 'price':
+      return { replace: PRICE, input: { services: request.services } satisfies PriceInput };
+    case 'handoff':
+      return { replace: HANDOFF, input: { reason: 'customer-request', said: null } satisfies HandoffInput };
+    case 'complaint':
+      return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
+    case 'survey_answer':
+      if (request.score !== null && request.score <= 2) return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
+      ctx.say(ctx.t('feedback.thanks'));
+      return { done: null };
+    case 'approve':
+    case 'decline':
+    case 'defer':
+      ctx.say(ctx.t('approval.none'));
+      return { done: null };
+    case 'hours':
+      await answerHours(ctx, request);
+      return { done: null };
+    case 'location':
+      await answerLocation(ctx);
+      return { done: null };
+    case 'repair_status':
+      if (!ctx.customer) {
+        state.pending = 'repair_status';
+        return { call: REGISTRATION, input: { purpose: 'identify' } satisfies RegistrationInput };
+      }
+      await answerRepairStatus(ctx);
+      return { done: null };
+    case 'thanks':
+      ctx.say(ctx.t('thanks'));
+      return { done: null };
+    case 'language':
+      ctx.say(ctx.t('language.switched'));
+      return { ask: 'menu' };
+    case 'greeting': {
+      const shop = await ctx.desk.shop();
+      ctx.say(ctx.t('welcome', { shop: name(ctx.locale, shop.name) }));
+      return { ask: 'menu' };
     }
-    const services = turnServices(step.context);
-    if (!services.customer) return step.beginDialog(REGISTRATION_DIALOG, { plate: findPlate(state.text ?? '') ?? undefined });
-    return step.next(services.customer);
+    case 'help':
+      ctx.say(ctx.t('help'));
+      return { ask: 'menu' };
+    case 'unknown':
+      ctx.say(ctx.t('notUnderstood'));
+      return { ask: 'menu' };
   }
+}
 
-  private async afterRegistration(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const customer = step.result as CustomerRef | null | undefined;
-    if (!customer) return step.endDialog();
-    const services = turnServices(step.context);
-    services.customer = customer;
-    const state = this.state(step);
-    if (state.intent === 'myBookings') return step.beginDialog(MY_BOOKINGS_DIALOG, {});
-    return step.beginDialog(BOOKING_DIALOG, { text: state.text });
+const WEEKDAY_KEYS: readonly PlainKey[] = ['weekday.1', 'weekday.2', 'weekday.3', 'weekday.4', 'weekday.5', 'weekday.6', 'weekday.7'];
+
+/** "周一至周五 08:30–18:00，周六 09:00–17:00，周日休息": consecutive days with the same hours grouped. */
+function weeklyText(ctx: FlowContext, weekly: ReadonlyArray<{ weekday: number } & OpeningWindow>): string {
+  const byDay = new Map(weekly.map((h) => [h.weekday, hoursText(h)]));
+  const groups: Array<{ from: number; to: number; text: string }> = [];
+  for (let d = 1; d <= 7; d++) {
+    const text = byDay.get(d) ?? ctx.t('hours.closed');
+    const last = groups.at(-1);
+    if (last && last.text === text && last.to === d - 1) last.to = d;
+    else groups.push({ from: d, to: d, text });
   }
+  return groups
+    .map((g) => {
+      const days = g.from === g.to ? ctx.t(WEEKDAY_KEYS[g.from - 1]) : ctx.t('hours.range', { from: ctx.t(WEEKDAY_KEYS[g.from - 1]), to: ctx.t(WEEKDAY_KEYS[g.to - 1]) });
+      return `${days} ${g.text}`;
+    })
+    .join(ctx.t('list.separator'));
+}
 
-  private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.endDialog(step.result);
+async function answerHours(ctx: FlowContext, request: CustomerRequest): Promise<void> {
+  const shop = await ctx.desk.shop();
+  const today = localParts(ctx.now, shop.timeZone).date;
+  const asked = request.when?.date;
+  const lines: string[] = [ctx.t('hours.weekly', { hours: weeklyText(ctx, shop.weeklyHours) })];
+  const [todayInfo] = await ctx.desk.openingDays(today, 1);
+  if (asked && asked !== today) {
+    const [info] = await ctx.desk.openingDays(asked, 1);
+    lines.push(info.opening ? ctx.t('hours.onDay', { date: day(ctx, asked), hours: hoursText(info.opening) }) : ctx.t('hours.closedOn', { date: day(ctx, asked), why: info.name ?? '' }));
+  } else if (todayInfo.opening) {
+    const minute = localParts(ctx.now, shop.timeZone).minute;
+    lines.push(minute < todayInfo.opening.closeMinute ? ctx.t('hours.today', { hours: hoursText(todayInfo.opening) }) : ctx.t('hours.closedNow', { hours: hoursText(todayInfo.opening) }));
+  } else {
+    lines.push(ctx.t('hours.closedOn', { date: day(ctx, today), why: todayInfo.name ?? '' }));
+  }
+  // Holidays and make-up days in the coming two weeks change the usual pattern: say which.
+  const special = (await ctx.desk.openingDays(today, 14)).filter((d) => {
+    const usual = shop.weeklyHours.find((h) => h.weekday === weekdayOf(d.date));
+    return d.name && Boolean(usual) !== Boolean(d.opening);
+  });
+  for (const d of special) lines.push(d.opening ? ctx.t('hours.makeUpDay', { date: day(ctx, d.date), name: d.name ?? '' }) : ctx.t('hours.holiday', { date: day(ctx, d.date), name: d.name ?? '' }));
+  ctx.say(lines.join('\n'));
+}
+
+async function answerLocation(ctx: FlowContext): Promise<void> {
+  const shop = await ctx.desk.shop();
+  ctx.say(ctx.t('location', { shop: name(ctx.locale, shop.name), address: shop.address ?? '—', phone: shop.phone ?? '—' }));
+}
+
+const STATUS_KEYS: Record<RepairStatusView['status'], PlainKey> = {
+  OPEN: 'status.OPEN',
+  IN_PROGRESS: 'status.IN_PROGRESS',
+  AWAITING_APPROVAL: 'status.AWAITING_APPROVAL',
+  READY: 'status.READY',
+  PICKED_UP: 'status.PICKED_UP',
+  CANCELLED: 'status.CANCELLED',
+};
+
+async function answerRepairStatus(ctx: FlowContext): Promise<void> {
+  if (!ctx.customer) {
+    ctx.say(ctx.t('status.whoAreYou'));
+    return;
+  }
+  const orders = await ctx.desk.repairStatus(ctx.customer.id);
+  if (orders.length === 0) {
+    const next = (await ctx.desk.upcomingBookings(ctx.customer.id))[0];
+    ctx.say(next ? ctx.t('status.noneButBooked', { ref: next.ref, when: formatWhen(ctx, next.startsAt), plate: next.plate }) : ctx.t('status.none'));
+    return;
+  }
+  for (const o of orders) {
+    ctx.say(
+      ctx.t('status.order', {
+        plate: o.plate,
+        number: o.number,
+        status: ctx.t(STATUS_KEYS[o.status]),
+        promised: o.promisedAt ? formatWhen(ctx, o.promisedAt) : ctx.t('status.noPromise'),
+        advisor: o.advisorName ?? ctx.t('status.anyAdvisor'),
+      }),
+    );
   }
 }

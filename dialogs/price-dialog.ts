@@ -1,43 +1,58 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder';
-import { InterruptibleDialog } from './interruptible-dialog';
-import { turnServices } from './context';
-import { t } from './i18n';
-import { gaveUp, isAnswer, parsedPrompt } from './prompts';
+/**
+ * "常规保养多少钱 / how much is an oil change": the itemised estimate of each service named
+ * (two services asked together are answered as two), from the one cost calculation.
+ */
+import type { Flow, FlowContext, Step } from './core/flow';
+import type { Question } from './core/question';
+import type { ServiceMention } from '../services/understanding/types';
 import { explainCosts } from './cost-text';
-import { matchServices } from '../services/catalog';
-import { estimateServices } from '../services/booking';
-import type { ParseResult } from '../services/registration';
+import { name } from './format';
 
-/** "保养多少钱?": the itemised estimate for the services named, then an offer to book. */
-export const PRICE_DIALOG = 'priceDialog';
-const SERVICE = 'price.service';
+export const PRICE = 'price';
 
-async function servicesIn(text: string, context: TurnContext): Promise<ParseResult<string[]>> {
-  const services = turnServices(context);
-  const found = await matchServices(services.prisma, services.shop.id, text);
-  return found.length ? { ok: true, value: found.map((s) => s.id) } : { ok: false, reason: 'price.which' };
+export interface PriceInput {
+  services: ServiceMention[];
 }
 
-export class PriceDialog extends InterruptibleDialog {
-  constructor() {
-    super(PRICE_DIALOG);
-    this.addDialog(parsedPrompt(SERVICE, { parse: servicesIn }));
-    this.addDialog(new WaterfallDialog('price.steps', [this.ask.bind(this), this.explain.bind(this)]));
-    this.initialDialogId = 'price.steps';
-  }
+interface PriceState {
+  popular?: Array<{ id: string; zh: string; en: string }>;
+}
 
-  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const found = await servicesIn((step.options as { text?: string }).text ?? '', step.context);
-    if (found.ok) return step.next(found);
-    return step.prompt(SERVICE, { prompt: t(turnServices(step.context).locale, 'price.which') });
-  }
+export const priceDialog: Flow<PriceState, PriceInput, null> = {
+  id: PRICE,
+  serves: ['price'],
 
-  private async explain(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result) || !isAnswer<string[]>(step.result)) return step.endDialog();
-    const services = turnServices(step.context);
-    const breakdown = await estimateServices(services.prisma, services.shop.id, step.result.value);
-    await step.context.sendActivity(`${t(services.locale, 'price.intro')}\n${explainCosts(breakdown, services.locale)}\n${t(services.locale, 'price.book')}`);
-    return step.endDialog();
+  async begin(ctx, input) {
+    const state: PriceState = {};
+    if (input.services.length) return { state, next: await explain(ctx, input.services) };
+    state.popular = (await ctx.desk.popularServices(6)).map((s) => ({ id: s.id, zh: s.name.zh, en: s.name.en }));
+    return { state, next: { ask: 'service' } };
+  },
+
+  question(ctx, state, id): Question {
+    return {
+      id,
+      text: ctx.t('price.which'),
+      options: (state.popular ?? []).map((p) => ({ id: p.id, label: ctx.locale === 'zh' ? p.zh : p.en })),
+      field: 'service',
+      example: ctx.t('book.serviceExample'),
+    };
+  },
+
+  async answer(ctx, _state, _id, reply) {
+    if (reply.kind === 'option') return explain(ctx, [{ id: reply.option.id, code: '', certainty: 'firm', said: reply.option.label }]);
+    return explain(ctx, reply.kind === 'field' ? (reply.value as ServiceMention[]) : []);
+  },
+};
+
+async function explain(ctx: FlowContext, mentions: readonly ServiceMention[]): Promise<Step<null>> {
+  const ids = [...new Set(mentions.map((m) => m.id))];
+  const parts: string[] = [];
+  for (const id of ids) {
+    const quote = await ctx.desk.quote([id]);
+    const title = name(ctx.locale, quote.services[0].name);
+    parts.push(`${ctx.t('price.intro', { service: title })}\n${explainCosts(quote.breakdown, ctx.locale)}`);
   }
+  ctx.say(`${parts.join('\n\n')}\n${ctx.t('price.book')}`);
+  return { done: null };
 }

@@ -1,164 +1,209 @@
-import { WaterfallDialog, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder';
-import { InterruptibleDialog } from './interruptible-dialog';
-import { turnServices, type CustomerRef } from './context';
-import { t } from './i18n';
-import { gaveUp, isAnswer, parsedPrompt } from './prompts';
-import { parseMileage, parseMobile, parseName, parsePlate, parseVin, type ParseResult } from '../services/registration';
-import { linkIdentityToCustomer, plateOwner, raiseRegistrationHelpTask, registerCustomer, vinTaken } from '../services/customers';
-
 /**
- * First contact (建档): mobile, name, plate, optional VIN and mileage. A mobile number
- * already on file links this chat to that customer only after they name one of its plates,
- * so knowing someone's number is not enough to see their bookings.
+ * First contact (建档): mobile, name, plate, optional VIN and mileage — each asked only when
+ * not known yet. A number already on file is never announced as such: the new chat account
+ * joins that profile only with a code sent to an account the customer already uses (or an
+ * advisor's call when there is none), and the owner is told.
  */
-export const REGISTRATION_DIALOG = 'registrationDialog';
+import type { Flow, FlowContext, Noted, Step } from './core/flow';
+import type { Question } from './core/question';
+import type { CustomerRef, RegistrationData } from '../services/desk/types';
+import type { Locale } from '../services/locale';
+import { when as formatWhenText } from './format';
+import { t } from './i18n';
+
+export const REGISTRATION = 'registration';
+
+export interface RegistrationInput {
+  /** Why we register: to book, or to find the customer's bookings. */
+  purpose: 'book' | 'identify';
+  plate?: string | null;
+  mobile?: string | null;
+  mileageKm?: number | null;
+}
+
+export interface RegistrationResult {
+  customer: CustomerRef;
+  /** The car registered with the profile (new customers only). */
+  vehicleId: string | null;
+}
 
 interface RegistrationState {
+  purpose: RegistrationInput['purpose'];
   mobile?: string;
+  /** The mobile was checked: new, or a code is on its way. */
+  link?: 'new' | 'code';
   name?: string;
   plate?: string;
+  /** undefined: not asked yet; null: skipped. */
   vin?: string | null;
   mileageKm?: number | null;
-  existingCustomerId?: string;
+  introduced?: boolean;
 }
 
-const MOBILE = 'reg.mobile';
-const NAME = 'reg.name';
-const PLATE = 'reg.plate';
-const VIN = 'reg.vin';
-const MILEAGE = 'reg.mileage';
-const VERIFY = 'reg.verifyPlate';
+export const registrationDialog: Flow<RegistrationState, RegistrationInput, RegistrationResult | null> = {
+  id: REGISTRATION,
 
-export class RegistrationDialog extends InterruptibleDialog {
-  constructor() {
-    super(REGISTRATION_DIALOG);
-    this.addDialog(parsedPrompt(MOBILE, { parse: parseMobile }));
-    this.addDialog(parsedPrompt(NAME, { parse: parseName }));
-    this.addDialog(parsedPrompt(PLATE, { parse: (text, ctx) => freePlate(text, ctx) }));
-    this.addDialog(parsedPrompt(VIN, { parse: (text, ctx) => freeVin(text, ctx), optional: true }));
-    this.addDialog(parsedPrompt(MILEAGE, { parse: parseMileage, optional: true }));
-    this.addDialog(parsedPrompt(VERIFY, { parse: parsePlate }));
-    this.addDialog(
-      new WaterfallDialog('reg.steps', [
-        this.askMobile.bind(this),
-        this.afterMobile.bind(this),
-        this.afterNameOrVerify.bind(this),
-        this.afterPlate.bind(this),
-        this.afterVin.bind(this),
-        this.finish.bind(this),
-      ]),
-    );
-    this.initialDialogId = 'reg.steps';
-  }
+  async begin(ctx, input) {
+    const state: RegistrationState = {
+      purpose: input.purpose,
+      mobile: input.mobile ?? undefined,
+      plate: input.plate ?? undefined,
+      mileageKm: input.mileageKm ?? undefined,
+    };
+    return { state, next: await plan(ctx, state) };
+  },
 
-  private state(step: WaterfallStepContext): RegistrationState {
-    return step.values as RegistrationState;
-  }
-
-  private async giveUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const services = turnServices(step.context);
-    await raiseRegistrationHelpTask(services.prisma, {
-      shopId: services.shop.id,
-      identityId: services.identityId,
-      collected: { ...this.state(step) },
-      now: services.now(),
-    });
-    await step.context.sendActivity(t(services.locale, 'reg.gaveUp'));
-    return step.endDialog(null);
-  }
-
-  private async askMobile(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { locale } = turnServices(step.context);
-    return step.prompt(MOBILE, { prompt: `${t(locale, 'reg.intro')}\n${t(locale, 'reg.askMobile')}` });
-  }
-
-  private async afterMobile(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result)) return this.giveUp(step);
-    if (!isAnswer<string>(step.result)) return step.endDialog(null);
-    const services = turnServices(step.context);
-    const mobile = step.result.value;
-    this.state(step).mobile = mobile;
-    const existing = await services.prisma.customer.findUnique({ where: { shopId_mobile: { shopId: services.shop.id, mobile } } });
-    if (existing) {
-      this.state(step).existingCustomerId = existing.id;
-      return step.prompt(VERIFY, { prompt: t(services.locale, 'reg.verifyPlate') });
+  absorb(_ctx, state, request) {
+    const noted: Noted = [];
+    if (request.plate && !state.plate && state.link === 'new') {
+      state.plate = request.plate;
+      noted.push('plate');
     }
-    return step.prompt(NAME, { prompt: t(services.locale, 'reg.askName') });
-  }
+    return noted.length ? noted : null;
+  },
 
-  private async afterNameOrVerify(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result)) return this.giveUp(step);
-    if (!isAnswer<string>(step.result)) return step.endDialog(null);
-    const services = turnServices(step.context);
-    const state = this.state(step);
-    if (state.existingCustomerId) {
-      const owner = await plateOwner(services.prisma, services.shop.id, step.result.value);
-      if (owner?.id !== state.existingCustomerId) {
-        await step.context.sendActivity(t(services.locale, 'reg.verifyFailed'));
-        return this.giveUp(step);
+  question(ctx, state, id): Question {
+    switch (id) {
+      case 'mobile':
+        return { id, text: ctx.t('reg.askMobile'), field: 'mobile', example: ctx.t('mobile.example') };
+      case 'code':
+        return { id, text: ctx.t('reg.askCode'), field: 'code', example: ctx.t('reg.codeExample') };
+      case 'name':
+        return { id, text: ctx.t('reg.askName'), field: 'name', example: ctx.t('name.example') };
+      case 'plate':
+        return { id, text: ctx.t('reg.askPlate'), field: 'plate', example: ctx.t('plate.example') };
+      case 'vin':
+        return { id, text: ctx.t('reg.askVin'), field: 'vin', optional: true, example: ctx.t('vin.example') };
+      case 'mileage':
+        return { id, text: ctx.t('reg.askMileage'), field: 'mileage', optional: true, example: ctx.t('mileage.example') };
+    }
+    throw new Error(`registration has no question ${id}`);
+  },
+
+  async answer(ctx, state, id, reply) {
+    const value = reply.kind === 'field' ? reply.value : null;
+    switch (id) {
+      case 'mobile':
+        state.mobile = value as string;
+        return plan(ctx, state);
+      case 'code': {
+        const verified = await ctx.desk.verifyLink({ identityId: ctx.identity.id, code: value as string, ownerNotice: (locale) => ctxT(ctx, locale, 'reg.ownerNotice', ctx.identity.channel) });
+        if (verified.ok) {
+          ctx.setCustomer(verified.customer);
+          ctx.say(ctx.t('reg.linked', { name: verified.customer.name }));
+          return { done: { customer: verified.customer, vehicleId: null } };
+        }
+        if (verified.reason === 'wrong') {
+          ctx.say(ctx.t('reg.codeWrong', { left: verified.attemptsLeft }));
+          return { ask: 'code' };
+        }
+        ctx.say(ctx.t(verified.reason === 'locked' ? 'reg.linkLocked' : 'reg.codeExpired'));
+        return { done: null };
       }
-      const customer = await linkIdentityToCustomer(services.prisma, { identityId: services.identityId, customerId: owner.id, now: services.now() });
-      await step.context.sendActivity(t(services.locale, 'reg.linked', { name: customer.name }));
-      return step.endDialog(customer satisfies CustomerRef);
+      case 'name':
+        state.name = value as string;
+        return plan(ctx, state);
+      case 'plate': {
+        const plate = value as string;
+        if (await ctx.desk.plateTaken(plate)) {
+          // Someone else's car: say so without saying whose.
+          ctx.say(ctx.t('reg.plateTaken', { plate }));
+          return { ask: 'plate' };
+        }
+        state.plate = plate;
+        return plan(ctx, state);
+      }
+      case 'vin': {
+        if (reply.kind === 'skipped') state.vin = null;
+        else if (await ctx.desk.vinTaken(value as string)) {
+          ctx.say(ctx.t('vin.taken'));
+          return { ask: 'vin' };
+        } else state.vin = value as string;
+        return plan(ctx, state);
+      }
+      case 'mileage':
+        state.mileageKm = reply.kind === 'skipped' ? null : (value as number);
+        return plan(ctx, state);
     }
-    state.name = step.result.value;
-    // The opening message may already have named the car ("给沪A12345做保养").
-    const prefilled = (step.options as { plate?: string } | undefined)?.plate;
-    if (prefilled && !(await plateOwner(services.prisma, services.shop.id, prefilled))) return step.next({ ok: true, value: prefilled });
-    return step.prompt(PLATE, { prompt: t(services.locale, 'reg.askPlate') });
-  }
+    throw new Error(`registration has no question ${id}`);
+  },
 
-  private async afterPlate(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result)) return this.giveUp(step);
-    if (!isAnswer<string>(step.result)) return step.endDialog(null);
-    this.state(step).plate = step.result.value;
-    return step.prompt(VIN, { prompt: t(turnServices(step.context).locale, 'reg.askVin') });
-  }
+  async giveUp(ctx, state) {
+    const collected: Partial<RegistrationData> = { mobile: state.mobile, name: state.name, plate: state.plate, vin: state.vin ?? null, mileageKm: state.mileageKm ?? null };
+    const { callbackBy } = await ctx.desk.registrationHelp({ identityId: ctx.identity.id, collected });
+    ctx.say(ctx.t('reg.gaveUp', { when: formatWhenText(ctx, callbackBy) }));
+    return { done: null };
+  },
+};
 
-  private async afterVin(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result)) return this.giveUp(step);
-    this.state(step).vin = isAnswer<string>(step.result) ? step.result.value : null;
-    return step.prompt(MILEAGE, { prompt: t(turnServices(step.context).locale, 'reg.askMileage') });
-  }
+function ctxT(_ctx: FlowContext, locale: Locale, key: 'reg.ownerNotice', channel: string): string {
+  return t(locale, key, { channel: t(locale, channelNameKey(channel)) });
+}
 
-  private async finish(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (gaveUp(step.result)) return this.giveUp(step);
-    const services = turnServices(step.context);
-    const state = this.state(step);
-    state.mileageKm = isAnswer<number>(step.result) ? step.result.value : null;
-    const customer = await registerCustomer(services.prisma, {
-      shopId: services.shop.id,
-      identityId: services.identityId,
-      mobile: state.mobile!,
-      name: state.name!,
-      locale: services.locale,
-      plate: state.plate!,
-      vin: state.vin ?? null,
-      mileageKm: state.mileageKm,
-      now: services.now(),
+function channelNameKey(channel: string) {
+  switch (channel) {
+    case 'msteams':
+      return 'channel.msteams' as const;
+    case 'wechat':
+      return 'channel.wechat' as const;
+    default:
+      return 'channel.other' as const;
+  }
+}
+
+async function plan(ctx: FlowContext, state: RegistrationState): Promise<Step<RegistrationResult | null>> {
+  if (!state.mobile) {
+    if (!state.introduced) {
+      state.introduced = true;
+      ctx.say(ctx.t(state.purpose === 'book' ? 'reg.intro' : 'reg.introIdentify'));
+    }
+    return { ask: 'mobile' };
+  }
+  if (!state.link) {
+    const started = await ctx.desk.startLink({
+      identityId: ctx.identity.id,
+      mobile: state.mobile,
+      codeMessage: (code) => (locale) => t(locale, 'reg.codeMessage', { code, channel: t(locale, channelNameKey(ctx.identity.channel)) }),
     });
-    await step.context.sendActivity(t(services.locale, 'reg.done', { name: customer.name, plate: state.plate! }));
-    return step.endDialog(customer satisfies CustomerRef);
+    switch (started.kind) {
+      case 'new':
+        state.link = 'new';
+        break;
+      case 'code-sent':
+        state.link = 'code';
+        return { ask: 'code' };
+      case 'advisor-check':
+        ctx.say(ctx.t('reg.linkAdvisor'));
+        return { done: null };
+      case 'locked':
+        ctx.say(ctx.t('reg.linkLocked'));
+        return { done: null };
+    }
   }
-}
-
-async function freePlate(text: string, context: TurnContext): Promise<ParseResult<string>> {
-  const parsed = parsePlate(text);
-  if (!parsed.ok) return parsed;
-  const services = turnServices(context);
-  const owner = await plateOwner(services.prisma, services.shop.id, parsed.value);
-  // A plate on someone else's file: say so without revealing whose.
-  if (owner) {
-    await context.sendActivity(t(services.locale, 'reg.plateTaken', { plate: parsed.value }));
-    return { ok: false, reason: '' };
+  if (!state.name) return { ask: 'name' };
+  if (!state.plate) return { ask: 'plate' };
+  if (state.vin === undefined) return { ask: 'vin' };
+  if (state.mileageKm === undefined) return { ask: 'mileage' };
+  const outcome = await ctx.desk.register({
+    identityId: ctx.identity.id,
+    data: { mobile: state.mobile, name: state.name, plate: state.plate, vin: state.vin, mileageKm: state.mileageKm, locale: ctx.locale },
+  });
+  if (!outcome.ok) {
+    // Taken between the question and now (another chat registered it meanwhile).
+    if (outcome.reason === 'plate-taken') {
+      ctx.say(ctx.t('reg.plateTaken', { plate: state.plate }));
+      state.plate = undefined;
+      return { ask: 'plate' };
+    }
+    if (outcome.reason === 'vin-taken') {
+      ctx.say(ctx.t('vin.taken'));
+      state.vin = undefined;
+      return { ask: 'vin' };
+    }
+    state.link = undefined;
+    return plan(ctx, state);
   }
-  return parsed;
-}
-
-async function freeVin(text: string, context: TurnContext): Promise<ParseResult<string>> {
-  const parsed = parseVin(text);
-  if (!parsed.ok) return parsed;
-  const services = turnServices(context);
-  return (await vinTaken(services.prisma, services.shop.id, parsed.value)) ? { ok: false, reason: 'vin.taken' } : parsed;
+  ctx.setCustomer(outcome.customer);
+  ctx.say(ctx.t('reg.done', { name: outcome.customer.name, plate: state.plate }));
+  return { done: { customer: outcome.customer, vehicleId: outcome.vehicleId } };
 }

@@ -2,6 +2,7 @@ import type { PrismaClient } from './db/client';
 import type { Handoff } from '../generated/prisma/client';
 import { loadShopCalendar, nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
 import { localParts } from './time';
+import { maskMobile } from './registration';
 
 /**
  * 转人工: hands a conversation to the customer's advisor. While a handoff is open the bot
@@ -36,6 +37,10 @@ export interface StartHandoffInput {
   customerId: string | null;
   conversationKey: string;
   reason: string;
+  /** What the customer said, for the advisor. */
+  said?: string | null;
+  /** A number to call back when the customer is not registered (the task's owner sees it in full). */
+  contact?: { name: string | null; mobile: string } | null;
   now: Date;
   notify?: Notify;
 }
@@ -46,6 +51,8 @@ export interface HandoffOutcome {
   live: boolean;
   /** When the customer will be called at the latest (one working day). */
   callbackBy: Date;
+  /** A request from this conversation is already open: no second task or push was raised. */
+  alreadyOpen: boolean;
 }
 
 /**
@@ -54,6 +61,15 @@ export interface HandoffOutcome {
  * one working day and the task carries that due time.
  */
 export async function startHandoff(prisma: PrismaClient, input: StartHandoffInput): Promise<HandoffOutcome> {
+  // One open request per conversation: asking twenty times must not raise twenty tasks.
+  const open = await prisma.advisorTask.findFirst({
+    where: { kind: 'HANDOFF', status: 'OPEN', details: { path: ['conversationKey'], equals: input.conversationKey } },
+    include: { advisor: true },
+  });
+  if (open) {
+    const waiting = await activeHandoff(prisma, input.conversationKey);
+    return { advisorName: open.advisor?.name ?? null, live: waiting !== null, callbackBy: open.dueAt, alreadyOpen: true };
+  }
   const customer = input.customerId
     ? await prisma.customer.findUnique({ where: { id: input.customerId }, include: { vehicles: true, advisor: true } })
     : null;
@@ -82,7 +98,9 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
       },
     });
   }
-  const who = customer ? `${customer.name}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）` : `${identity?.displayName ?? '未建档客户'}（${identity?.channel ?? ''}）`;
+  const who = customer
+    ? `${customer.name}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）`
+    : `${input.contact?.name ?? identity?.displayName ?? '未建档客户'}（${input.contact?.mobile ? maskMobile(input.contact.mobile) : identity?.channel ?? ''}）`;
   await prisma.advisorTask.create({
     data: {
       shopId: input.shopId,
@@ -90,7 +108,14 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
       customerId: customer?.id ?? null,
       kind: 'HANDOFF',
       title: `客户请求人工服务：${who}`,
-      details: { identityId: input.identityId, reason: input.reason, conversationKey: input.conversationKey },
+      details: {
+        identityId: input.identityId,
+        reason: input.reason,
+        conversationKey: input.conversationKey,
+        said: input.said ?? null,
+        // The owner calls this number back; logs and lists show it masked.
+        contact: input.contact ?? (customer ? { name: customer.name, mobile: customer.mobile } : null),
+      },
       dueAt: live ? new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000) : callbackBy,
     },
   });
@@ -99,7 +124,7 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
       await input.notify(target.id, `【转人工】${who} 请求人工服务（原因：${input.reason}）。`).catch(() => {});
     }
   }
-  return { advisorName: advisor?.name ?? null, live, callbackBy };
+  return { advisorName: advisor?.name ?? null, live, callbackBy, alreadyOpen: false };
 }
 
 export interface RelayInput {

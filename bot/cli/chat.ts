@@ -5,22 +5,29 @@ import { AftercareBot } from '../aftercare-bot';
 import { DatabaseStorage } from '../state-storage';
 import { createLogger } from '../logger';
 import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../console-adapter';
-import { t } from '../../dialogs/i18n';
+import { t } from '../../dialogs';
+import { ProactiveMessenger } from '../proactive';
 
 /**
- * `aftercare chat [--as customer|advisor] [--user ID]`: the same dialogs in the terminal,
- * on the configured database, so every flow can be tried with no Teams or WeChat account.
+ * `aftercare chat [--as customer|advisor] [--user ID] [--now ISO]`: the same dialogs in the
+ * terminal, on the configured database, so every flow can be tried with no Teams or WeChat
+ * account. `--now` starts the clock at a given instant (it then runs on), so a conversation
+ * can be replayed on a given day.
  */
 const argsSchema = z.object({
   as: z.enum(['customer', 'advisor']).default('customer'),
   user: z.string().min(1).max(64).optional(),
+  now: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)) && /\d{4}-\d{2}-\d{2}T/.test(v), 'must be an ISO instant such as 2026-11-27T10:00:00+08:00')
+    .optional(),
 });
 
 function parseArgs(args: string[]): z.infer<typeof argsSchema> {
   const raw: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    const m = /^--(as|user)(?:=(.*))?$/.exec(args[i]);
-    if (!m) throw new Error(`unknown argument "${args[i]}" (use --as customer|advisor, --user ID)`);
+    const m = /^--(as|user|now)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`unknown argument "${args[i]}" (use --as customer|advisor, --user ID, --now ISO)`);
     raw[m[1]] = m[2] ?? args[++i] ?? '';
   }
   const parsed = argsSchema.safeParse(raw);
@@ -66,7 +73,22 @@ export async function runChatCommand(args: string[], io: { stdin: NodeJS.Readabl
     } else {
       io.stdout.write(`(${shop.name}; you are a customer. Type "你好" or "hello" to start, "/quit" to leave)\n`);
     }
-    const bot = new AftercareBot({ prisma: db.prisma, sql: db.raw, storage: new DatabaseStorage(db.raw), shop, logger });
+    const started = Date.now();
+    const now = options.now ? () => new Date(Date.parse(options.now!) + (Date.now() - started)) : () => new Date();
+    // Messages to other people (an advisor relaying to a customer in another terminal on the
+    // same PostgreSQL) wait in OutboundMessage; this terminal delivers what is addressed to it.
+    const messenger = new ProactiveMessenger(db.prisma, logger);
+    const bot = new AftercareBot({
+      prisma: db.prisma,
+      sql: db.raw,
+      storage: new DatabaseStorage(db.raw),
+      shop,
+      logger,
+      now,
+      notify: async (identityId, text) => {
+        await messenger.send(identityId, text);
+      },
+    });
     const adapter = new ConsoleAdapter({
       input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
       output: io.stdout as NodeJS.WritableStream & import('node:stream').Writable,
@@ -78,7 +100,19 @@ export async function runChatCommand(args: string[], io: { stdin: NodeJS.Readabl
       logger.error('console turn failed', { error });
       await context.sendActivity(t('zh', 'unavailable'));
     };
-    await adapter.listen((context) => bot.run(context));
+    messenger.register(CONSOLE_CHANNEL_ID, async (reference, text) => {
+      if (reference.user?.id !== userId) throw new Error('addressed to another terminal');
+      await adapter.continueConversationAsync('', reference, async (context) => {
+        await context.sendActivity(text);
+      });
+      return 'sent';
+    });
+    const flush = setInterval(() => void messenger.flush(50, { channel: CONSOLE_CHANNEL_ID, externalIds: [userId] }).catch(() => {}), 2_000);
+    try {
+      await adapter.listen((context) => bot.run(context));
+    } finally {
+      clearInterval(flush);
+    }
     return 0;
   } finally {
     await db.close();

@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from '../db/client';
 import { openingFor } from '../calendar';
 import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
 import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } from './availability';
-import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
+import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, PriceChangedError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
 import { estimateFor } from './estimate';
 import { isOnGrid, slotUnits, type Slot } from './slots';
 
@@ -132,7 +132,12 @@ const createSchema = z.object({
   catalogItemIds: z.array(z.string().min(1)).min(1, 'choose at least one service'),
   startsAt: dateSchema,
   channel: z.string().min(1).nullable().default(null),
-  notes: z.string().max(2000).optional(),
+  notes: z.string().max(2000).nullish(),
+  /**
+   * The total the customer agreed to at the read-back. It is the one stored; the estimate is
+   * recomputed only to notice a change (a price edited meanwhile), which is then refused.
+   */
+  quotedTotalFen: z.number().int().nonnegative().optional(),
   now: dateSchema,
   /** Compute other slots when the wanted one is gone (a few extra queries). */
   offerAlternatives: z.boolean().default(true),
@@ -158,6 +163,7 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
       if (clash) throw new VehicleAlreadyBookedError(clash.id, clash.startsAt);
       const { bay, technician } = await assignResources(tx, ctx, placement);
       const estimate = estimateFor(ctx.shop, ctx.items);
+      if (input.quotedTotalFen !== undefined && input.quotedTotalFen !== estimate.totalFen) throw new PriceChangedError(input.quotedTotalFen, estimate.totalFen);
       const booking = await tx.booking.create({
         data: {
           shopId: input.shopId,
@@ -170,7 +176,7 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
           estimateFen: estimate.totalFen,
           partsFlagged: ctx.parts.shortSkus.length > 0,
           channel: input.channel,
-          notes: input.notes,
+          notes: input.notes ?? null,
           lines: { create: ctx.items.map((i) => ({ catalogItemId: i.id })) },
         },
       });

@@ -56,3 +56,11 @@ export class VehicleAlreadyBookedError extends Error {
     this.name = 'VehicleAlreadyBookedError';
   }
 }
+
+/** The estimate differs from the price the customer was quoted: they must agree to the new one. */
+export class PriceChangedError extends Error {
+  constructor(readonly quotedFen: number, readonly currentFen: number) {
+    super(`price changed since it was quoted: ${quotedFen} → ${currentFen} fen`);
+    this.name = 'PriceChangedError';
+  }
+}

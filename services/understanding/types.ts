@@ -102,4 +102,9 @@ export interface UnderstandingContext {
   fallbackLocale: Locale;
   /** The intent of the customer's previous message: "换刹车片呢？" after a price answer is another price question. */
   previousIntent?: Intent | null;
+  /**
+   * The day the conversation is on (a slot offer for Monday, a read-back for Monday): a time
+   * said alone ("10点", "下午三点的") means that day, not today.
+   */
+  focusDate?: LocalDate | null;
 }

@@ -1,0 +1,25 @@
+/**
+ * The conversation every channel runs: the engine with the main dialog and its flows.
+ * bot/ builds one per process and calls `turn` for each message.
+ */
+import { ConversationEngine } from './core/engine';
+import { mainDialog } from './main-dialog';
+import { bookingDialog } from './booking-dialog';
+import { slotOfferDialog } from './slot-offer-dialog';
+import { registrationDialog } from './registration-dialog';
+import { myBookingsDialog } from './my-bookings-dialog';
+import { rescheduleDialog } from './reschedule-dialog';
+import { cancelBookingDialog } from './cancel-booking-dialog';
+import { priceDialog } from './price-dialog';
+import { handoffDialog } from './handoff-dialog';
+
+export function createConversation(): ConversationEngine {
+  return new ConversationEngine(
+    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog],
+    mainDialog,
+  );
+}
+
+export { ConversationEngine, emptyState, type ConversationState, type TurnInput, type TurnResult } from './core/engine';
+export type { Outbound, ChoiceView } from './core/question';
+export { t, type MessageKey, type Locale } from './i18n';
