@@ -9,6 +9,7 @@ import type { Option, Question, Reply } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
 import type { ServiceMention } from '../services/understanding/types';
 import type { WantedTime } from '../services/when';
+import { localParts } from '../services/time';
 import type { BookingView, VehicleView } from '../services/desk/types';
 import { SLOT_OFFER, type SlotOfferInput, type SlotOfferResult } from './slot-offer-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
@@ -133,7 +134,7 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
         const popular = state.popular ?? [];
         const options: Option[] = popular.map((p) => ({ id: p.id, label: ctx.locale === 'zh' ? p.zh : p.en }));
         const text = state.notes.length && state.tentativeIds.length ? ctx.t('book.askServiceTentative', { said: state.notes.join(ctx.t('list.separator')) }) : ctx.t('book.askServiceList');
-        return { id, text, options, field: 'service', example: ctx.t('book.serviceExample'), missReason: ctx.t('book.serviceUnknown', { examples: popular.slice(0, 4).map((p) => (ctx.locale === 'zh' ? p.zh : p.en)).join(ctx.t('list.separator')) }) };
+        return { id, text, options, field: 'service', example: ctx.t('book.serviceExample'), missReason: ctx.t('book.serviceUnknown', { text: ctx.request.text.slice(0, 20), examples: popular.slice(0, 4).map((p) => (ctx.locale === 'zh' ? p.zh : p.en)).join(ctx.t('list.separator')) }) };
       }
       case 'plate':
         return { id, text: ctx.t('book.askNewPlate'), field: 'plate', example: ctx.t('plate.example') };
@@ -153,6 +154,7 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
         return {
           id,
           text: readBack(ctx, state),
+          confirmation: true,
           options: [
             { id: 'confirm', label: ctx.t('book.confirm'), synonyms: ['确认预约', '确认', 'confirm'], exact: YES_WORDS },
             { id: 'change', label: ctx.t('book.change'), synonyms: ['修改', '改一下', 'change'], exact: NO_WORDS },
@@ -355,6 +357,7 @@ async function book(ctx: FlowContext, state: BookingState): Promise<Step<Booking
   if (outcome.ok) {
     const b = outcome.booking;
     ctx.memory.lastBookingId = b.id;
+    ctx.memory.lastBookingDate = localParts(b.startsAt, ctx.timeZone).date;
     ctx.say(ctx.t('book.done', { ref: b.ref, when: formatWhen(ctx, b.startsAt), plate: b.plate, services: serviceNames(ctx, b.services) }));
     if (state.notes.length) ctx.say(ctx.t('book.notesKept', { notes: state.notes.join(ctx.t('list.separator')) }));
     return { done: { bookingId: b.id } };

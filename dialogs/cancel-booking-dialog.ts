@@ -38,6 +38,7 @@ export const cancelBookingDialog: Flow<CancelState, CancelBookingInput, null> = 
       case 'confirm':
         return {
           id,
+          confirmation: true,
           text: ctx.t('mine.confirmCancel', { booking: describe(ctx, current(state)!) }),
           options: [
             { id: 'yes', label: ctx.t('yes'), synonyms: ['确认取消', '取消', 'cancel it'], exact: YES_WORDS },

@@ -13,11 +13,11 @@ export const HANDOFF = 'handoff';
 export interface HandoffInput {
   reason: HandoffRequest['reason'];
   said?: string | null;
+  /** A number the customer already gave (mid-registration). */
+  mobile?: string | null;
 }
 
-interface HandoffState extends HandoffInput {
-  phone?: string | null;
-}
+type HandoffState = HandoffInput;
 
 export const handoffDialog: Flow<HandoffState, HandoffInput, null> = {
   id: HANDOFF,
@@ -26,7 +26,8 @@ export const handoffDialog: Flow<HandoffState, HandoffInput, null> = {
   async begin(ctx, input) {
     const state: HandoffState = { ...input };
     if (ctx.customer) return { state, next: await raise(ctx, state, null) };
-    if (ctx.request.mobile) return { state, next: await raise(ctx, state, ctx.request.mobile) };
+    const known = input.mobile ?? ctx.request.mobile;
+    if (known) return { state, next: await raise(ctx, state, known) };
     return { state, next: { ask: 'mobile' } };
   },
 

@@ -113,9 +113,9 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
     case 'price':
       return { replace: PRICE, input: { services: request.services } satisfies PriceInput };
     case 'handoff':
-      return { replace: HANDOFF, input: { reason: 'customer-request', said: null } satisfies HandoffInput };
+      return { replace: HANDOFF, input: { reason: 'customer-request', said: null, mobile: request.mobile } satisfies HandoffInput };
     case 'complaint':
-      return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
+      return { replace: HANDOFF, input: { reason: 'complaint', said: request.text, mobile: request.mobile } satisfies HandoffInput };
     case 'survey_answer':
       if (request.score !== null && request.score <= 2) return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
       ctx.say(ctx.t('feedback.thanks'));

@@ -53,6 +53,8 @@ export const registrationDialog: Flow<RegistrationState, RegistrationInput, Regi
     return { state, next: await plan(ctx, state) };
   },
 
+  contact: (state) => (state.mobile ? { mobile: state.mobile, name: state.name ?? null } : null),
+
   absorb(_ctx, state, request) {
     const noted: Noted = [];
     if (request.plate && !state.plate && state.link === 'new') {

@@ -8,6 +8,7 @@ import type { Flow, FlowContext, Step } from './core/flow';
 import type { Question } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
 import type { WantedTime } from '../services/when';
+import { localParts } from '../services/time';
 import { bookingOptions, describe, implied, summarise, type BookingSummary } from './booking-choice';
 import { SLOT_OFFER, type SlotOfferInput, type SlotOfferResult } from './slot-offer-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
@@ -61,6 +62,7 @@ export const rescheduleDialog: Flow<RescheduleState, RescheduleInput, { bookingI
         const booking = current(state)!;
         return {
           id,
+          confirmation: true,
           text: ctx.t('reschedule.confirm', { ref: booking.ref, from: formatWhen(ctx, new Date(booking.startsAt)), to: formatWhen(ctx, new Date(state.slotStart!)) }),
           options: [
             { id: 'yes', label: ctx.t('yes'), synonyms: ['确认', 'confirm'], exact: YES_WORDS },
@@ -142,6 +144,7 @@ async function plan(ctx: FlowContext, state: RescheduleState): Promise<Step<{ bo
   const outcome = await ctx.desk.reschedule({ customerId: ctx.customer.id, bookingId: state.bookingId, startsAt: new Date(state.slotStart) });
   if (outcome.ok) {
     ctx.memory.lastBookingId = outcome.booking.id;
+    ctx.memory.lastBookingDate = localParts(outcome.booking.startsAt, ctx.timeZone).date;
     ctx.say(ctx.t('mine.rescheduled', { ref: outcome.booking.ref, when: formatWhen(ctx, outcome.booking.startsAt) }));
     return { done: { bookingId: outcome.booking.id } };
   }

@@ -147,7 +147,7 @@ export class ConversationEngine {
     if (top?.waiting) await this.reply(ctx, state, request, input.pressed ?? null);
     else await this.start(ctx, state, this.main.id, request);
     if (request.intent !== 'unknown') state.lastIntent = request.intent;
-    return { replies, state, customer, locale };
+    return { replies: compact(replies), state, customer, locale };
   }
 
   /** Begins a flow outside a customer's message (a proactive notice that expects an answer). */
@@ -165,7 +165,7 @@ export class ConversationEngine {
       locale,
     );
     await this.start(ctx, state, flowId, flowInput);
-    return { replies, state, customer, locale };
+    return { replies: compact(replies), state, customer, locale };
   }
 
   private focusDate(state: ConversationState) {
@@ -174,7 +174,8 @@ export class ConversationEngine {
       const date = this.flow(frame.flow).focusDate?.(frame.state);
       if (date) return date;
     }
-    return null;
+    // Right after a booking, "不对，下午三点的" is about that booking's day.
+    return state.memory.lastBookingDate ?? null;
   }
 
   private context(scope: TurnScope, locale: Locale): EngineContext {
@@ -287,14 +288,17 @@ export class ConversationEngine {
       return;
     }
 
-    const read = readReply(question, request);
-    if (read.ok) return this.answer(ctx, state, frame, flow, read.reply);
-
     const active = state.stack.map((f) => this.flow(f.flow));
     const interruption = this.main.interruption(ctx, request, active);
+    // A name can be almost any words: "转人工" or "我要投诉" at the name prompt is a request, not a name.
+    const read = question.field === 'name' && interruption && !question.options?.length ? ({ ok: false, reason: null } as const) : readReply(question, request);
+    if (read.ok) return this.answer(ctx, state, frame, flow, read.reply);
+
     if (interruption === 'switch') {
+      // A number the customer already gave (mid-registration) goes with a request for a person.
+      const contact = state.stack.map((f) => this.flow(f.flow).contact?.(f.state)).find((c) => c?.mobile) ?? null;
       state.stack = [];
-      return this.start(ctx, state, this.main.id, request);
+      return this.start(ctx, state, this.main.id, contact ? { ...request, mobile: request.mobile ?? contact.mobile } : request);
     }
     if (interruption === 'inline') {
       await this.main.answerInline(ctx, request);
@@ -315,6 +319,12 @@ export class ConversationEngine {
       return;
     }
 
+    // "好的谢谢 / ok thanks" again instead of an answer: the customer is done for now.
+    if (request.intent === 'thanks' && (frame.misses ?? 0) >= 1) {
+      state.stack = [];
+      ctx.say(ctx.t('flow.leftPolitely'));
+      return;
+    }
     frame.misses = (frame.misses ?? 0) + 1;
     if (frame.misses === 1) {
       this.ask(ctx, state, frame, question.missReason ?? (read.reason ? ctx.t(read.reason) : ctx.t('notUnderstood')));
@@ -361,12 +371,30 @@ export class ConversationEngine {
   }
 }
 
+/**
+ * One message per thought: sentences said in a row become one message, and the sentences
+ * before a question join the question (one card on Teams, one WeChat message), so a turn
+ * is usually a single message — easier to read, and one connector call instead of several.
+ */
+function compact(replies: readonly Outbound[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const reply of replies) {
+    const last = out.at(-1);
+    if (last && !last.choice) {
+      out[out.length - 1] = { ...reply, text: `${last.text}\n${reply.text}` };
+      continue;
+    }
+    out.push(reply);
+  }
+  return out;
+}
+
 type ReplyRead = { ok: true; reply: Reply } | { ok: false; reason: PlainKey | null };
 
 /** The reply as an answer to the question: an option, a skip, or the field it asks for. */
 export function readReply(question: Question, request: CustomerRequest): ReplyRead {
   if (question.options?.length) {
-    const option = readChoice(request.text, question.options);
+    const option = readChoice(request.text, question.options, { confirmation: question.confirmation });
     if (option) return { ok: true, reply: { kind: 'option', option } };
   }
   if (question.optional && isSkip(request.text)) return { ok: true, reply: { kind: 'skipped' } };
@@ -375,7 +403,7 @@ export function readReply(question: Question, request: CustomerRequest): ReplyRe
     if (read.ok) return { ok: true, reply: { kind: 'field', field: question.field, value: read.value } };
     return { ok: false, reason: read.reason };
   }
-  return { ok: false, reason: question.options?.length ? 'replyNumber' : null };
+  return { ok: false, reason: question.options?.length ? 'miss.choice' : null };
 }
 
 function describeNoted(ctx: FlowContext, noted: Noted, request: CustomerRequest): string {
@@ -407,5 +435,12 @@ function decideLocale(state: ConversationState, request: CustomerRequest, fallba
   }
   if (pendingField && pendingField !== 'service' && pendingField !== 'when' && pendingField !== 'text') return fallback;
   if (state.localeChosen) return fallback;
+  // A few words of the other language that ask for nothing ("王建国", "ok") are not a switch.
+  if (request.locale !== fallback && request.intent === 'unknown' && !enoughToSwitch(request.text, request.locale)) return fallback;
   return request.locale;
+}
+
+function enoughToSwitch(text: string, to: Locale): boolean {
+  if (to === 'zh') return (text.match(/[\u3400-\u9fff]/g) ?? []).length >= 4;
+  return (text.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 2;
 }

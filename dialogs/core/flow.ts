@@ -48,6 +48,8 @@ export interface FlowContext {
 
 export interface ConversationMemory {
   lastBookingId?: string;
+  /** Its day in the shop's zone. */
+  lastBookingDate?: LocalDate;
 }
 
 export interface Flow<S = any, I = any, R = any> {
@@ -69,6 +71,8 @@ export interface Flow<S = any, I = any, R = any> {
   next?(ctx: FlowContext, state: S): Promise<Step<R>>;
   /** A required question was not understood three times: how this flow ends (registration raises a help task). */
   giveUp?(ctx: FlowContext, state: S, questionId: string): Promise<Step<R>>;
+  /** What the flow already knows about who the customer is, for a handoff that interrupts it (a number to call back). */
+  contact?(state: S): { mobile: string | null; name: string | null } | null;
   /** The day this flow is talking about: a bare time in a reply ("10点") means that day. */
   focusDate?(state: S): LocalDate | null;
   /** The intents this flow itself serves: the same intent mid-flow is an answer, not an interruption. */

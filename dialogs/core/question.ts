@@ -28,6 +28,11 @@ export interface Question {
   optional?: boolean;
   /** What a good answer looks like, shown when the reply was not understood twice. */
   example?: string;
+  /**
+   * A yes-or-no question (a read-back, "cancel this booking?"): "好的谢谢" here is a yes.
+   * At an offer of times it is not: it picks nothing.
+   */
+  confirmation?: boolean;
   /** Said when a reply is not understood, instead of the field's own reason (a slot offer: "pick a time or name another"). */
   missReason?: string;
 }

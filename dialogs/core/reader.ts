@@ -26,8 +26,11 @@ function names(option: Option): string[] {
   return [option.label, ...(option.synonyms ?? [])].map(norm).filter(Boolean);
 }
 
-export function readChoice(reply: string, options: readonly Option[]): Option | null {
-  const text = norm(reply);
+// "好的谢谢", "ok thanks", "可以的，谢谢": a yes with thanks after it, at a yes-or-no question.
+const TRAILING_THANKS = /[\s,，。.!！]*(谢谢(你|您)?|多谢|感谢|thanks|thank you|thx|ty)[\s!！。.~]*$/i;
+
+export function readChoice(reply: string, options: readonly Option[], how: { confirmation?: boolean } = {}): Option | null {
+  const text = how.confirmation ? norm(reply).replace(TRAILING_THANKS, '').replace(/的$/, '') : norm(reply);
   if (!text || options.length === 0) return null;
   const numbered = NUMBERED.exec(text);
   if (numbered) {

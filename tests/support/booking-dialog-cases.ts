@@ -72,7 +72,7 @@ export const bookingCases: DialogCase[] = [
     name: 'zh: a time given when asked for the service is kept',
     turns: [
       { say: '我要预约', expect: ['请问您要做什么项目'] },
-      { say: '明天下午3点', expect: ['时间记下了', '请问您要做什么项目'] },
+      { say: '明天下午3点', expect: ['已记下', /11月28日（周六）\S*15:00/, '请问您要做什么项目'] },
       { say: '1', expect: ['请确认预约', /11月28日（周六）\s*15:00/, '首保'], not: ['您希望哪天'] },
     ],
     bookings: 0,
@@ -150,7 +150,7 @@ export const bookingCases: DialogCase[] = [
     name: 'zh: help re-asks the pending question',
     turns: [
       { say: '预约', expect: ['请问您要做什么项目'] },
-      { say: '帮助', expect: ['可以这样说', '请问您要做什么项目'] },
+      { say: '帮助', expect: ['可以直接这样说', '请问您要做什么项目'] },
     ],
     bookings: 0,
   },

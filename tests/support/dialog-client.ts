@@ -1,0 +1,51 @@
+/**
+ * Drives the conversation (dialogs/) directly against a FakeDesk, like botbuilder-testing's
+ * DialogTestClient: `await client.say('…')` returns exactly what a WeChat customer would
+ * read (choices as numbered text), with the state carried from turn to turn.
+ */
+import { createConversation, type ConversationState } from '../../dialogs';
+import { numberedText } from '../../bot/render';
+import type { CustomerRef } from '../../services/desk/types';
+import { FakeDesk } from './fake-desk';
+
+const engine = createConversation();
+
+export class DialogTestClient {
+  state: ConversationState | null = null;
+  customer: CustomerRef | null;
+  readonly identityId: string;
+
+  constructor(readonly desk: FakeDesk, options: { customer?: CustomerRef | null; identityId?: string; channel?: string } = {}) {
+    this.customer = options.customer ?? null;
+    this.identityId = options.identityId ?? 'identity-1';
+    this.channel = options.channel ?? 'wechat';
+  }
+
+  private readonly channel: string;
+
+  async say(text: string, pressed?: { questionId: string | null; optionId: string }): Promise<string> {
+    const result = await engine.turn(
+      this.desk,
+      {
+        text,
+        pressed: pressed ?? null,
+        identity: { id: this.identityId, channel: this.channel, displayName: '王先生', conversationKey: `${this.channel}/conv-${this.identityId}` },
+        customer: this.customer,
+        channelLocale: null,
+        now: this.desk.now(),
+      },
+      this.state,
+    );
+    this.state = result.state;
+    this.customer = result.customer;
+    return result.replies.map(numberedText).join('\n');
+  }
+}
+
+/** Friday 27 November 2026, 10:00 in Shanghai, as in every conversation test. */
+export const DIALOG_NOW = new Date('2026-11-27T02:00:00Z');
+
+export function withCustomer(desk: FakeDesk, options: { locale?: 'zh' | 'en' } = {}): DialogTestClient {
+  const customer = desk.addCustomer({ name: '王先生', mobile: '13800001111', plate: '沪A12345', locale: options.locale ?? 'zh', identityId: 'identity-1' });
+  return new DialogTestClient(desk, { customer: { id: customer.id, name: customer.name, locale: customer.locale } });
+}
