@@ -74,7 +74,7 @@ describe('registration dialog', () => {
     await c.say('abc');
     await c.say('123');
     const answer = await c.say('不告诉你');
-    expect(answer).toContain('服务顾问尽快联系您');
+    expect(answer).toMatch(/已请服务顾问在 .+ 前联系您完成登记/);
     const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'REGISTRATION_HELP' }, orderBy: { createdAt: 'desc' } });
     expect(task.status).toBe('OPEN');
     expect(task.advisorId).not.toBeNull();
@@ -82,7 +82,7 @@ describe('registration dialog', () => {
     expect(await c.say('你好')).toContain('请问需要什么帮助');
   });
 
-  it('links a second channel to an existing customer only after the plate matches', async () => {
+  it('links a second chat account only with the code sent to the first, and tells the owner', async () => {
     const first = new Conversation(h.bot);
     await first.say('预约保养');
     await first.say('13611112222');
@@ -90,20 +90,46 @@ describe('registration dialog', () => {
     await first.say('京N88888');
     await first.say('跳过');
     expect(await first.say('跳过')).toContain('建档完成');
+    const firstIdentity = await h.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: first.userId } });
 
+    // Knowing the number and the plate is not enough: the prompt does not say the number is on file either.
     const intruder = new Conversation(h.bot);
     await intruder.say('我的预约');
-    expect(await intruder.say('13611112222')).toContain('已有档案');
-    expect(await intruder.say('京N12345')).toContain('车牌与档案不符');
+    const asked = await intruder.say('13611112222');
+    expect(asked).toContain('验证码');
+    expect(asked).not.toContain('已有档案');
+    const code = /【验证码】(\d{6})/.exec(h.notices.filter((n) => n.identityId === firstIdentity.id).at(-1)!.text)![1];
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(await intruder.say('京N88888')).toMatch(/6 位数字/);
+    for (let i = 0; i < 4; i++) expect(await intruder.say(wrong)).toContain('验证码不对');
+    expect(await intruder.say(wrong)).toContain('暂停验证 1 小时');
+    // Locked out: even the right code does nothing now.
+    await intruder.say('我的预约');
+    expect(await intruder.say('13611112222')).toContain('暂停验证');
     const intruderIdentity = await h.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: intruder.userId } });
     expect(intruderIdentity.customerId).toBeNull();
+    expect(await h.db.prisma.auditEvent.count({ where: { action: 'identity.link-locked', entityId: intruderIdentity.id } })).toBe(1);
 
     const owner = new Conversation(h.bot, 'wechat');
     await owner.say('我的预约');
     await owner.say('13611112222');
-    expect(await owner.say('京N88888')).toContain('欢迎回来，孙八');
+    const ownerCode = /【验证码】(\d{6})/.exec(h.notices.filter((n) => n.identityId === firstIdentity.id).at(-1)!.text)![1];
+    const noticesBefore = h.notices.length;
+    expect(await owner.say(ownerCode)).toContain('欢迎回来，孙八');
     const ownerIdentity = await h.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: owner.userId } });
-    expect(ownerIdentity.customerId).not.toBeNull();
+    expect(ownerIdentity.customerId).toBe(firstIdentity.customerId);
+    // The first account is told about the new link.
+    expect(h.notices.slice(noticesBefore).some((n) => n.identityId === firstIdentity.id && n.text.includes('关联了一个新的微信账号'))).toBe(true);
+  });
+
+  it('a profile with no chat account to send a code to is checked by an advisor', async () => {
+    const shop = await h.db.prisma.shop.findFirstOrThrow();
+    await h.db.prisma.customer.create({ data: { shopId: shop.id, name: '郑九', mobile: '13755556666' } });
+    const c = new Conversation(h.bot);
+    await c.say('我的预约');
+    expect(await c.say('13755556666')).toContain('服务顾问会打电话给档案上的号码核实');
+    const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'REGISTRATION_HELP', customer: { mobile: '13755556666' } } });
+    expect(task.title).toContain('137****6666');
   });
 
   it('a plate registered to someone else is refused without saying whose', async () => {

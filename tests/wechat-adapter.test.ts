@@ -1,27 +1,10 @@
 import { EventEmitter } from 'node:events';
-import {
-  ActivityHandler,
-  CardFactory,
-  ConversationState,
-  MemoryStorage,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-} from 'botbuilder';
-import {
-  ChoiceFactory,
-  ChoicePrompt,
-  DialogSet,
-  DialogTurnStatus,
-  ListStyle,
-  WaterfallDialog,
-  type DialogState,
-  type FoundChoice,
-} from 'botbuilder-dialogs';
+import { ActivityHandler, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { WechatyBuilder, log, types, type Wechaty } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { startWechaty, WechatPuppetNotInstalledError } from '../bot/wechat';
-import { WechatAdapter, guessLocale, type WechatAdapterOptions, type WechatOutbox } from '../bot/wechat-adapter';
+import { WechatAdapter, type WechatAdapterOptions, type WechatOutbox } from '../bot/wechat-adapter';
+import { decidedCard, renderOutbound } from '../bot/render';
 
 log.level('silent');
 
@@ -60,7 +43,7 @@ async function setup(options: Partial<WechatAdapterOptions> = {}): Promise<Harne
   await loggedIn;
   const customer = mocker.createContact({ name: '王先生' });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const adapter = new WechatAdapter({ wechaty: bot, logger: quiet, ...options });
+  const adapter = new WechatAdapter({ wechaty: bot, logger: quiet, nonTextReply: () => '目前我只能阅读文字消息，请用文字告诉我需要什么帮助。', ...options });
   const inbox: string[] = [];
   (customer as unknown as EventEmitter).on('message', (m: MockMessage) => {
     if (m.payload.talkerId === me.id && !m.payload.roomId) inbox.push(m.payload.text ?? '');
@@ -133,7 +116,6 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
       channelId: 'wechat',
       serviceUrl: 'wechat://',
       text: '你好，我想预约保养',
-      locale: 'zh-CN',
       from: { id: h.customer.id, name: '王先生' },
       recipient: { id: h.me.id },
       conversation: { id: `contact:${h.customer.id}`, isGroup: false },
@@ -141,11 +123,8 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
     });
     expect(a.id).toEqual(expect.any(String));
     expect(a.timestamp).toBeInstanceOf(Date);
-    expect(await say(h, 'I would like to book a service')).toEqual(['echo: I would like to book a service']);
-    expect(h.received[1].locale).toBe('en');
-    // A bare number keeps the conversation's language.
-    await say(h, '3');
-    expect(h.received[2].locale).toBe('en');
+    // The language is the dialogs' decision (one detector), not the adapter's.
+    expect(h.received[0].locale).toBeUndefined();
   });
 
   test("the bot's own messages are ignored", async () => {
@@ -177,79 +156,28 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
     });
     h.mocker.puppet.emit('message', { messageId: msg.id });
     await waitFor(() => h.inbox.length === 1, 'polite reply');
-    expect(h.inbox[0]).toContain('只能读取文字');
+    expect(h.inbox[0]).toContain('只能阅读文字');
     await settle(h);
     expect(h.received).toHaveLength(0);
   });
 
-  test('a ChoicePrompt renders as numbered text and the reply "2" selects the second choice', async () => {
+  test('a question reaches WeChat as numbered text; the reply "2" reaches the bot as the text "2"', async () => {
     const h = await setup();
-    const conversationState = new ConversationState(new MemoryStorage());
-    const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
-    const style = { current: ListStyle.list };
-    dialogs.add(new ChoicePrompt('choice'));
-    dialogs.add(
-      new WaterfallDialog('main', [
-        (step) =>
-          step.prompt('choice', { prompt: '请选择服务项目', choices: ChoiceFactory.toChoices(['保养', '维修', '洗车']), style: style.current }),
-        async (step) => {
-          await step.context.sendActivity(`已选择：${(step.result as FoundChoice).value}`);
-          return step.endDialog();
-        },
-      ]),
-    );
     h.setLogic(async (ctx) => {
-      const dc = await dialogs.createContext(ctx);
-      const result = await dc.continueDialog();
-      if (result.status === DialogTurnStatus.empty) await dc.beginDialog('main');
-      await conversationState.saveChanges(ctx);
+      if (ctx.activity.text === '预约') {
+        await ctx.sendActivity(renderOutbound({ text: '请选择服务项目', choice: { questionId: 'q1', options: [{ id: 'a', label: '保养' }, { id: 'b', label: '维修' }], hint: '请回复数字选择。' } }, 'wechat'));
+      } else await ctx.sendActivity(`text:${ctx.activity.text}`);
     });
-
-    const [prompt] = await say(h, '预约');
-    expect(prompt).toContain('请选择服务项目');
-    expect(prompt).toMatch(/1\. 保养\s*\n\s*2\. 维修\s*\n\s*3\. 洗车/);
-    expect(await say(h, '2')).toEqual(['已选择：维修']);
-
-    // Suggested actions (Teams-style buttons) become numbered replies mapped back to the button's imBack text.
-    style.current = ListStyle.suggestedAction;
-    const [prompt2] = await say(h, '再来');
-    expect(prompt2).toBe('请选择服务项目\n回复 1 保养 / 2 维修 / 3 洗车');
-    expect(await say(h, '3')).toEqual(['已选择：洗车']);
-    expect(h.received.at(-1)?.text).toBe('洗车');
+    expect(await say(h, '预约')).toEqual(['请选择服务项目\n1. 保养\n2. 维修\n请回复数字选择。']);
+    // The dialogs' reader maps numbers back (dialogs/core/reader.ts); the adapter passes text through.
+    expect(await say(h, '2')).toEqual(['text:2']);
+    expect(h.received.at(-1)?.value).toBeUndefined();
   });
 
-  test('an Adaptive Card renders as text and replying "1" delivers the first button\'s data as value', async () => {
+  test('a decided card reaching a text channel is shown as its text', async () => {
     const h = await setup();
-    const card = {
-      type: 'AdaptiveCard',
-      version: '1.4',
-      body: [
-        { type: 'TextBlock', text: '**追加项目确认**', wrap: true },
-        { type: 'FactSet', facts: [{ title: '项目', value: '更换刹车片' }, { title: '费用', value: '¥680' }] },
-      ],
-      actions: [
-        { type: 'Action.Submit', title: '同意', data: { decision: 'approve', jobId: 'J1' } },
-        { type: 'Action.Submit', title: '拒绝', data: { decision: 'reject', jobId: 'J1' } },
-      ],
-    };
-    let cardId: string | undefined;
-    h.setLogic(async (ctx) => {
-      if (ctx.activity.value !== undefined) {
-        await ctx.sendActivity(`value:${JSON.stringify(ctx.activity.value)}`);
-      } else if (ctx.activity.text === '卡片') {
-        cardId = (await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
-      } else {
-        await ctx.sendActivity(`text:${ctx.activity.text}`);
-      }
-    });
-    const [shown] = await say(h, '卡片');
-    expect(shown).toBe('追加项目确认\n项目: 更换刹车片\n费用: ¥680\n回复 1 同意 / 2 拒绝');
-    expect(await say(h, '1')).toEqual(['value:{"decision":"approve","jobId":"J1"}']);
-    const submitted = h.received.at(-1)!;
-    expect(submitted.text).toBe('');
-    expect(submitted.replyToId).toBe(cardId);
-    // The card's numbers are retired once the bot answered without buttons: "1" is plain text again.
-    expect(await say(h, '1')).toEqual(['text:1']);
+    h.setLogic(async (ctx) => void (await ctx.sendActivity({ attachments: [decidedCard('请确认预约：明天10:00', '确认', 'zh')] })));
+    expect(await say(h, '1')).toEqual(['请确认预约：明天10:00\n✅ 已选择：确认']);
   });
 
   test('updateActivity sends the new content as a fresh message; deleteActivity is a no-op', async () => {
@@ -295,7 +223,7 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
     });
     await say(h, '车什么时候好');
     // A new adapter (as after a restart): only the stored id is needed.
-    const adapter = new WechatAdapter({ wechaty: h.bot });
+    const adapter = new WechatAdapter({ wechaty: h.bot, nonTextReply: () => '' });
     const reference = JSON.parse(stored) as ConversationReference;
     expect(reference.conversation.id).toBe(`contact:${h.customer.id}`);
     await adapter.continueConversationAsync('', reference, async (ctx) => {
@@ -304,30 +232,6 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
     });
     await waitFor(() => h.inbox.length === 2, 'proactive message');
     expect(h.inbox[1]).toBe('您的车已经保养完毕，可以来取车了。');
-  });
-
-  test('a proactive card keeps its numbers: the reply "2" delivers the second button\'s data', async () => {
-    const h = await setup();
-    const echo = new EchoBot();
-    h.setLogic((ctx) => echo.run(ctx));
-    const reference = { conversation: { id: `contact:${h.customer.id}` } } as ConversationReference;
-    await h.adapter.continueConversation(reference, async (ctx) => {
-      await ctx.sendActivity({
-        attachments: [
-          CardFactory.adaptiveCard({
-            type: 'AdaptiveCard',
-            body: [{ type: 'TextBlock', text: '发现刹车片磨损，是否更换？' }],
-            actions: [
-              { type: 'Action.Execute', title: '更换', verb: 'approve', data: { job: 7 } },
-              { type: 'Action.Execute', title: '暂不', verb: 'decline', data: { job: 7, no: true } },
-            ],
-          }),
-        ],
-      });
-    });
-    await waitFor(() => h.inbox.length === 1, 'proactive card');
-    expect(h.inbox[0]).toBe('发现刹车片磨损，是否更换？\n回复 1 更换 / 2 暂不');
-    expect(await say(h, '２')).toEqual(['value:{"job":7,"no":true}']);
   });
 
   describe('Official Account 48-hour window', () => {
@@ -364,18 +268,9 @@ describe('WechatAdapter on wechaty-puppet-mock', () => {
 
     test('officialAccount without outbox or lastInboundAt is refused at construction', async () => {
       const h = await setup();
-      expect(() => new WechatAdapter({ wechaty: h.bot, officialAccount: true })).toThrow(/lastInboundAt and outbox/);
+      expect(() => new WechatAdapter({ wechaty: h.bot, officialAccount: true, nonTextReply: () => '' })).toThrow(/lastInboundAt and outbox/);
     });
   });
-});
-
-test('guessLocale', () => {
-  expect(guessLocale('When can I pick up my car?')).toBe('en');
-  expect(guessLocale('我的车什么时候好')).toBe('zh-CN');
-  expect(guessLocale('BMW X5 保养')).toBe('zh-CN');
-  expect(guessLocale('我的BMW什么时候可以取车')).toBe('zh-CN');
-  expect(guessLocale('1')).toBeNull();
-  expect(guessLocale('👍')).toBeNull();
 });
 
 describe('startWechaty', () => {

@@ -33,8 +33,24 @@ export class Conversation {
   }
 }
 
-export function createBot(db: TestDatabase, now: () => Date, shop: { id: string; name: string; nameEn: string | null; timeZone: string; bookingHorizonDays: number }): AftercareBot {
-  return new AftercareBot({ prisma: db.prisma, sql: db.raw, storage: new DatabaseStorage(db.raw), shop, logger: createLogger('silent'), now });
+/** Proactive messages the bot sent (link codes, owner notices, advisor pushes), by identity id. */
+export type SentNotices = Array<{ identityId: string; text: string }>;
+
+export function createBot(
+  db: TestDatabase,
+  now: () => Date,
+  shop: { id: string; name: string; nameEn: string | null; timeZone: string; bookingHorizonDays: number },
+  notices?: SentNotices,
+): AftercareBot {
+  return new AftercareBot({
+    prisma: db.prisma,
+    sql: db.raw,
+    storage: new DatabaseStorage(db.raw),
+    shop,
+    logger: createLogger('silent'),
+    now,
+    notify: notices ? async (identityId, text) => void notices.push({ identityId, text }) : undefined,
+  });
 }
 
 let mobileSeq = 0;
@@ -50,12 +66,12 @@ export function freshCustomer(): { mobile: string; plate: string } {
  * A seeded database and the bot over it for one test file, with the frozen clock:
  * `const h = useBot(now)` in a describe block, then `h.db` / `h.bot` inside tests.
  */
-export function useBot(now: () => Date): { db: TestDatabase; bot: AftercareBot } {
-  const harness = {} as { db: TestDatabase; bot: AftercareBot };
+export function useBot(now: () => Date): { db: TestDatabase; bot: AftercareBot; notices: SentNotices } {
+  const harness = { notices: [] } as unknown as { db: TestDatabase; bot: AftercareBot; notices: SentNotices };
   beforeAll(async () => {
     const { createTestDatabase } = require('./database') as typeof import('./database');
     harness.db = await createTestDatabase();
-    harness.bot = createBot(harness.db, now, await harness.db.prisma.shop.findFirstOrThrow());
+    harness.bot = createBot(harness.db, now, await harness.db.prisma.shop.findFirstOrThrow(), harness.notices);
   });
   afterAll(async () => {
     await harness.db.close();
