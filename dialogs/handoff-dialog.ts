@@ -26,7 +26,7 @@ export const handoffDialog: Flow<HandoffState, HandoffInput, null> = {
   async begin(ctx, input) {
     const state: HandoffState = { ...input };
     if (ctx.customer) return { state, next: await raise(ctx, state, null) };
-    const known = input.mobile ?? ctx.request.mobile;
+    const known = input.mobile ?? ctx.request.mobile ?? ctx.memory.contactMobile;
     if (known) return { state, next: await raise(ctx, state, known) };
     return { state, next: { ask: 'mobile' } };
   },
@@ -48,6 +48,8 @@ export const handoffDialog: Flow<HandoffState, HandoffInput, null> = {
 };
 
 async function raise(ctx: FlowContext, state: HandoffState, mobile: string | null): Promise<Step<null>> {
+  // Asked once per conversation: a second request for a person does not ask for the number again.
+  if (mobile) ctx.memory.contactMobile = mobile;
   const view = await ctx.desk.requestPerson({
     identityId: ctx.identity.id,
     customerId: ctx.customer?.id ?? null,

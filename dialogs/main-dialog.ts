@@ -8,7 +8,7 @@ import type { Flow, FlowContext, Step } from './core/flow';
 import type { GiveUpInput, MainDialog } from './core/engine';
 import type { Question } from './core/question';
 import type { CustomerRequest, Intent } from '../services/understanding/types';
-import { localParts, weekdayOf } from '../services/time';
+import { localParts, minuteToTime, weekdayOf } from '../services/time';
 import type { OpeningWindow } from '../services/calendar';
 import type { RepairStatusView } from '../services/desk/types';
 import { BOOKING, type BookingInput } from './booking-dialog';
@@ -189,7 +189,7 @@ async function answerHours(ctx: FlowContext, request: CustomerRequest): Promise<
     lines.push(info.opening ? ctx.t('hours.onDay', { date: day(ctx, asked), hours: hoursText(info.opening) }) : ctx.t('hours.closedOn', { date: day(ctx, asked), why: info.name ?? '' }));
   } else if (todayInfo.opening) {
     const minute = localParts(ctx.now, shop.timeZone).minute;
-    lines.push(minute < todayInfo.opening.closeMinute ? ctx.t('hours.today', { hours: hoursText(todayInfo.opening) }) : ctx.t('hours.closedNow', { hours: hoursText(todayInfo.opening) }));
+    lines.push(minute < todayInfo.opening.closeMinute ? ctx.t('hours.today', { close: minuteToTime(todayInfo.opening.closeMinute) }) : ctx.t('hours.closedNow', { hours: hoursText(todayInfo.opening) }));
   } else {
     lines.push(ctx.t('hours.closedOn', { date: day(ctx, today), why: todayInfo.name ?? '' }));
   }

@@ -166,6 +166,12 @@ export async function activeHandoffOfAdvisor(prisma: PrismaClient, advisorId: st
 export async function endHandoff(prisma: PrismaClient, handoff: Handoff, now: Date): Promise<void> {
   await prisma.handoff.update({ where: { id: handoff.id }, data: { status: 'ENDED', endedAt: now } });
   await prisma.job.updateMany({ where: { dedupeKey: `handoff-timeout:${handoff.id}`, status: 'PENDING' }, data: { status: 'CANCELLED' } });
+  // The request was answered in the chat (or withdrawn before anyone took it): its task is closed,
+  // so the next request from this conversation raises a new one.
+  await prisma.advisorTask.updateMany({
+    where: { kind: 'HANDOFF', status: 'OPEN', details: { path: ['conversationKey'], equals: handoff.conversationKey } },
+    data: handoff.status === 'ACTIVE' ? { status: 'DONE', completedAt: now } : { status: 'CANCELLED', completedAt: now },
+  });
 }
 
 /** Passes a customer's message on; after the answer window closes the bot takes the conversation back. */

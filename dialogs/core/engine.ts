@@ -327,7 +327,9 @@ export class ConversationEngine {
     }
     frame.misses = (frame.misses ?? 0) + 1;
     if (frame.misses === 1) {
-      this.ask(ctx, state, frame, question.missReason ?? (read.reason ? ctx.t(read.reason) : ctx.t('notUnderstood')));
+      // A question with options is about its options, even when it also takes a free answer.
+      const reason = question.missReason ?? (question.options?.length ? ctx.t('miss.choice') : read.reason ? ctx.t(read.reason) : ctx.t('notUnderstood'));
+      this.ask(ctx, state, frame, reason);
       return;
     }
     if (frame.misses === 2) {

@@ -50,6 +50,8 @@ export interface ConversationMemory {
   lastBookingId?: string;
   /** Its day in the shop's zone. */
   lastBookingDate?: LocalDate;
+  /** A number a not-yet-registered customer gave for a call back. */
+  contactMobile?: string;
 }
 
 export interface Flow<S = any, I = any, R = any> {

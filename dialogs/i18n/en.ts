@@ -170,7 +170,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'hours.weekly': 'Opening hours: {hours}.',
   'hours.range': '{from}–{to}',
   'hours.closed': 'closed',
-  'hours.today': 'Today we are open until {hours}.',
+  'hours.today': 'Today we are open until {close}.',
   'hours.closedNow': 'We have closed for today (hours {hours}); you can still book here.',
   'hours.onDay': 'On {date} we are open {hours}.',
   'hours.closedOn': 'We are closed on {date}{why}.',

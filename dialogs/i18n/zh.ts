@@ -171,7 +171,7 @@ export const zh = {
   'hours.weekly': '营业时间：{hours}。',
   'hours.range': '{from}至{to}',
   'hours.closed': '休息',
-  'hours.today': '今天营业到 {hours}。',
+  'hours.today': '今天营业到 {close}。',
   'hours.closedNow': '今天已经下班了（营业时间 {hours}），可以先在这里预约。',
   'hours.onDay': '{date}营业时间 {hours}。',
   'hours.closedOn': '{date}休息{why}。',
