@@ -23,7 +23,7 @@ import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
 import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
-import { loadShopCalendar } from '../services/calendar';
+import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
 import { decidedCard, renderOutbound } from './render';
 
@@ -227,7 +227,7 @@ export class AftercareBot extends TeamsActivityHandler {
       const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
       if (relayed === 'relayed') return locale;
       // Nobody answered in time: the task stays with the advisors and the bot takes over again.
-      const callbackBy = callbackDeadline(await loadShopCalendar(this.options.prisma, this.options.shop.id), now);
+      const callbackBy = callbackDeadline(await shopCalendar(this.options.prisma, this.options.shop.id), now);
       await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
     }
 

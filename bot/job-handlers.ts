@@ -2,7 +2,7 @@ import type { PrismaClient } from '../services/db/client';
 import type { JobHandler } from '../services/jobs';
 import { REMINDER_JOB_KIND } from '../services/booking';
 import { callbackDeadline, HANDOFF_TIMEOUT_JOB_KIND } from '../services/handoff';
-import { loadShopCalendar } from '../services/calendar';
+import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
@@ -43,7 +43,7 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger)
       const identity = await latestIdentity(prisma, handoff.customerId);
       if (!identity) return;
       const shop = handoff.customer.shop;
-      const callbackBy = callbackDeadline(await loadShopCalendar(prisma, shop.id), now);
+      const callbackBy = callbackDeadline(await shopCalendar(prisma, shop.id), now);
       const locale: Locale = handoff.customer.locale === 'en' ? 'en' : 'zh';
       await messenger.send(identity.id, t(locale, 'handoff.callback', { when: formatLocal(callbackBy, shop.timeZone, locale) }));
     },

@@ -1,8 +1,6 @@
-import { createTtlCache } from './ttl-cache';
-import type { Prisma, PrismaClient } from './db/client';
+import type { Prisma } from './db/client';
 
 type ServiceCatalogItem = Prisma.ServiceCatalogItemModel;
-type CatalogueDb = Pick<PrismaClient, 'serviceCatalogItem'>;
 
 /**
  * Recognises the services a customer names in free text ("保养和四轮定位",
@@ -198,44 +196,12 @@ function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], tex
   return result;
 }
 
-// ───────────────────────────── Per-shop catalogue cache ─────────────────────────────
-
-// Matching must stay off the database: the catalogue is cached for a minute per shop.
-const catalogueCache = createTtlCache<ServiceCatalogItem[]>(60_000);
-
-export function loadCatalogue(prisma: CatalogueDb, shopId: string): Promise<ServiceCatalogItem[]> {
-  return catalogueCache.get(shopId, () => prisma.serviceCatalogItem.findMany({ where: { shopId, active: true }, orderBy: { code: 'asc' } }));
-}
-
-/** Forget cached catalogues (after an advisor edits the catalogue, and between tests). */
-export function invalidateCatalogue(shopId?: string): void {
-  catalogueCache.invalidate(shopId);
-}
-
-/** The shop's active catalogue (cached), e.g. to show examples of what can be booked. */
-export function listCatalog(prisma: CatalogueDb, shopId: string): Promise<ServiceCatalogItem[]> {
-  return loadCatalogue(prisma, shopId);
-}
-
 /**
- * Services named in `text`, in the order they appear, each once. Either over a
- * preloaded catalogue (synchronous, pure) or over a shop's cached catalogue.
- * `locale` only breaks ties between equally long names in both languages, in favour
- * of the customer's own: customers mix languages, so both are always matched.
+ * Services named in `text`, in the order they appear, each once, over a preloaded catalogue
+ * (the shop snapshot's, which is the one cache of it). `locale` only breaks ties between
+ * equally long names in both languages, in favour of the customer's own: customers mix
+ * languages, so both are always matched.
  */
-export function matchServices<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale?: 'zh' | 'en'): T[];
-export function matchServices(prisma: CatalogueDb, shopId: string, text: string, locale?: 'zh' | 'en'): Promise<ServiceCatalogItem[]>;
-export function matchServices<T extends CatalogueEntry>(
-  source: readonly T[] | CatalogueDb,
-  a: string,
-  b?: string,
-  c?: 'zh' | 'en',
-): T[] | Promise<ServiceCatalogItem[]> {
-  if (Array.isArray(source)) return matchInCatalogue(source as readonly T[], a, (b as 'zh' | 'en' | undefined) ?? 'zh');
-  return loadCatalogue(source as CatalogueDb, a).then((catalogue) => matchInCatalogue(catalogue, b ?? '', c ?? 'zh'));
-}
-
-/** `matchServices` against a shop's cached catalogue. */
-export async function findServices(prisma: CatalogueDb, shopId: string, text: string, locale: 'zh' | 'en' = 'zh'): Promise<ServiceCatalogItem[]> {
-  return matchInCatalogue(await loadCatalogue(prisma, shopId), text, locale);
+export function matchServices<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale: 'zh' | 'en' = 'zh'): T[] {
+  return matchInCatalogue(catalogue, text, locale);
 }

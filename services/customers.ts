@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { PrismaClient, RawSql } from './db/client';
 import { maskMobile } from './registration';
-import { loadShopCalendar } from './calendar';
+import { shopCalendar } from './shop-snapshot';
 import { callbackDeadline } from './handoff';
 
 /**
@@ -166,7 +166,7 @@ export async function raiseRegistrationHelpTask(
   const advisorId = await pickAdvisor(prisma, input.shopId);
   const collected = { ...input.collected };
   if (typeof collected.mobile === 'string') collected.mobile = maskMobile(collected.mobile);
-  const dueAt = callbackDeadline(await loadShopCalendar(prisma, input.shopId), input.now);
+  const dueAt = callbackDeadline(await shopCalendar(prisma, input.shopId), input.now);
   const day = input.now.toISOString().slice(0, 10);
   return prisma.advisorTask.upsert({
     where: { dedupeKey: `registration-help:${input.identityId}:${day}` },

@@ -1,6 +1,7 @@
 import type { PrismaClient } from './db/client';
 import type { Handoff } from '../generated/prisma/client';
-import { loadShopCalendar, nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
+import { nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
+import { shopCalendar } from './shop-snapshot';
 import { localParts } from './time';
 import { maskMobile } from './registration';
 
@@ -76,7 +77,7 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
   const advisor = customer?.advisor ?? (await prisma.advisor.findFirst({ where: { shopId: input.shopId, active: true, role: 'ADVISOR' }, orderBy: { createdAt: 'asc' } }));
   const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
   const targets = await advisorIdentities(prisma, advisor?.id ?? null, input.shopId);
-  const calendar = await loadShopCalendar(prisma, input.shopId);
+  const calendar = await shopCalendar(prisma, input.shopId);
   // Outside opening hours nobody will answer within minutes: promise the call straight away.
   const here = localParts(input.now, calendar.timeZone);
   const hours = openingFor(calendar, here.date);

@@ -43,3 +43,8 @@ export function loadShopSnapshot(db: Db, shopId: string): Promise<ShopSnapshot> 
 export function invalidateShopSnapshot(shopId?: string): void {
   cache.invalidate(shopId);
 }
+
+/** The shop's hours and calendar exceptions, from the snapshot (callers used to load them uncached). */
+export async function shopCalendar(db: Db, shopId: string): Promise<LoadedShopCalendar> {
+  return (await loadShopSnapshot(db, shopId)).shop;
+}

@@ -162,11 +162,6 @@ export function qualifiedTechnicians<T extends Technician>(technicians: readonly
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** A start is bookable when one bay AND one technician are free for the whole job. */
-export function hasCapacity(index: { bays: OccupancyIndex; technicians: OccupancyIndex }, bays: readonly Bay[], technicians: readonly Technician[], units: readonly Date[]): boolean {
-  return index.bays.firstFree(bays, units) !== null && index.technicians.firstFree(technicians, units) !== null;
-}
-
 // ───────────────────────────── Parts ─────────────────────────────
 
 export interface PartNeed {

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { PrismaClient } from '../db/client';
 import type { Notify } from '../handoff';
 import { callbackDeadline } from '../handoff';
-import { loadShopCalendar } from '../calendar';
+import { shopCalendar } from '../shop-snapshot';
 import { maskMobile } from '../registration';
 import { linkIdentityToCustomer } from '../customers';
 import { isLocale, type Locale } from '../locale';
@@ -85,7 +85,7 @@ export async function startLink(
     return { kind: 'code-sent' };
   }
   // Nowhere to send a code (registered by the shop, or never chatted): an advisor calls the number on file.
-  const calendar = await loadShopCalendar(prisma, input.shopId);
+  const calendar = await shopCalendar(prisma, input.shopId);
   const task = await prisma.advisorTask.upsert({
     where: { dedupeKey: `link-check:${input.identityId}:${customer.id}` },
     create: {

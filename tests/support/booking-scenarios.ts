@@ -1,5 +1,4 @@
 import { createBooking, type CreateBookingInput } from '../../services/booking/bookings';
-import { invalidateCatalogue } from '../../services/catalog';
 import { invalidateShopSnapshot } from '../../services/shop-snapshot';
 import { localDateToDbDate, zonedInstant, timeToMinute } from '../../services/time';
 import { createTestDatabase, SEED_NOW, SHOP_TZ, type TestDatabase } from './database';
@@ -57,7 +56,6 @@ let customerSeq = 0;
 export async function bookingScenario(): Promise<BookingScenario> {
   const db = await createTestDatabase();
   const prisma = db.prisma;
-  invalidateCatalogue();
   invalidateShopSnapshot();
   const shop = await prisma.shop.findUniqueOrThrow({ where: { code: 'DEMO' } });
   const [items, bays, technicians] = await Promise.all([
@@ -137,8 +135,7 @@ export async function bookingScenario(): Promise<BookingScenario> {
       await prisma.serviceBay.updateMany({ where: { shopId: shop.id }, data: { active: true } });
       await prisma.technician.updateMany({ where: { shopId: shop.id }, data: { active: true } });
       for (const part of seededParts) await prisma.part.update({ where: { id: part.id }, data: { stockQty: part.stockQty, restockDate: part.restockDate } });
-      invalidateCatalogue();
-      invalidateShopSnapshot();
+          invalidateShopSnapshot();
     },
     close: () => db.close(),
   };
