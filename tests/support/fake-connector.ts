@@ -20,6 +20,8 @@ export interface FakeConnector {
   calls: RecordedCall[];
   /** Fails the next N calls with this status (fault tests). */
   failNext(count: number, status: number): void;
+  /** Injected failures not yet spent: 0 once the bot retried through all of them. */
+  failuresLeft(): number;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       failures = count;
       failStatus = status;
     },
+    failuresLeft: () => failures,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();
