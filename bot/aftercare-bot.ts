@@ -25,7 +25,7 @@ import type { Logger } from './logger';
 import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
-import { decidedCard, renderOutbound } from './render';
+import { decidedCard, renderOutbound } from './channels/render';
 
 /** Words that end a handoff from the customer's side. */
 const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];

@@ -7,14 +7,14 @@ import { needsSeed, seedDemoShop } from '../services/db/seed';
 import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
 import { DatabaseStorage } from './state-storage';
-import { createTeamsAdapter } from './teams';
+import { createTeamsAdapter } from './channels/teams/adapter';
 import { botResponse, HttpError, inboundActivitySchema, readJson, sanitizeStrings, sendJson, startHttpServer, type RunningServer } from './http-server';
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
 import { restApiRoutes } from './rest-api';
 import { JobRunner } from '../services/jobs';
 import { jobHandlers } from './job-handlers';
-import type { WechatChannel } from './wechat-channel';
+import type { WechatChannel } from './channels/wechat/channel';
 
 export interface App {
   jobs: JobRunner;
@@ -129,7 +129,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let wechat: WechatChannel | undefined;
   if (config.wechat.puppet || options.wechatPuppet) {
     try {
-      const { startWechatChannel } = require('./wechat-channel') as typeof import('./wechat-channel');
+      const { startWechatChannel } = require('./channels/wechat/channel') as typeof import('./channels/wechat/channel');
       wechat = await startWechatChannel({ config: config.wechat, bot, prisma: db.prisma, logger, messenger, puppetInstance: options.wechatPuppet });
     } catch (error) {
       await server.close();

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { ActivityHandler, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
-import { ConsoleAdapter } from '../bot/console-adapter';
+import { ConsoleAdapter } from '../bot/channels/console/adapter';
 
 function streams() {
   const input = new PassThrough();

@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { ActivityHandler, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { WechatyBuilder, log, types, type Wechaty } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { startWechaty, WechatPuppetNotInstalledError } from '../bot/wechat';
-import { WechatAdapter, type WechatAdapterOptions, type WechatOutbox } from '../bot/wechat-adapter';
-import { decidedCard, renderOutbound } from '../bot/render';
+import { startWechaty, WechatPuppetNotInstalledError } from '../bot/channels/wechat/wechaty';
+import { WechatAdapter, type WechatAdapterOptions, type WechatOutbox } from '../bot/channels/wechat/adapter';
+import { decidedCard, renderOutbound } from '../bot/channels/render';
 
 log.level('silent');
 

@@ -4,7 +4,7 @@ import { prepareDatabase } from '../app';
 import { AftercareBot } from '../aftercare-bot';
 import { DatabaseStorage } from '../state-storage';
 import { createLogger } from '../logger';
-import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../console-adapter';
+import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../channels/console/adapter';
 import { t } from '../../dialogs';
 import { ProactiveMessenger } from '../proactive';
 

@@ -4,7 +4,7 @@
  * read (choices as numbered text), with the state carried from turn to turn.
  */
 import { createConversation, type ConversationState } from '../../dialogs';
-import { numberedText } from '../../bot/render';
+import { numberedText } from '../../bot/channels/render';
 import type { CustomerRef } from '../../services/desk/types';
 import { FakeDesk } from './fake-desk';
 

@@ -1,12 +1,12 @@
 import type { Wechaty } from 'wechaty';
-import type { Config } from '../services/config';
-import type { PrismaClient } from '../services/db/client';
-import { t } from '../dialogs';
-import type { AftercareBot } from './aftercare-bot';
-import type { Logger } from './logger';
-import type { ProactiveMessenger } from './proactive';
-import { WechatAdapter, WECHAT_CHANNEL_ID } from './wechat-adapter';
-import { startWechaty } from './wechat';
+import type { Config } from '../../../services/config';
+import type { PrismaClient } from '../../../services/db/client';
+import { t } from '../../../dialogs';
+import type { AftercareBot } from '../../aftercare-bot';
+import type { Logger } from '../../logger';
+import type { ProactiveMessenger } from '../../proactive';
+import { WechatAdapter, WECHAT_CHANNEL_ID } from './adapter';
+import { startWechaty } from './wechaty';
 
 /**
  * Joins WeChat to the same bot: Wechaty messages become Bot Framework activities

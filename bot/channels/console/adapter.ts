@@ -12,7 +12,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import { TextChannelAdapter, textOf } from './text-channel-adapter';
+import { TextChannelAdapter, textOf } from '../text-adapter';
 
 export const CONSOLE_CHANNEL_ID = 'console';
 const CONSOLE_SERVICE_URL = 'console://';

@@ -5,8 +5,8 @@
  * JSON lives here, in bot/, never in dialogs/.
  */
 import { ActivityTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
-import type { Outbound } from '../dialogs';
-import { t, type Locale } from '../dialogs';
+import type { Outbound } from '../../dialogs';
+import { t, type Locale } from '../../dialogs';
 
 export const CARD_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'emulator', 'webchat', 'directline']);
 

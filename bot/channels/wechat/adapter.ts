@@ -13,7 +13,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import { types as wechatyTypes, type Message, type Wechaty } from 'wechaty';
-import { TextChannelAdapter, textOf } from './text-channel-adapter';
+import { TextChannelAdapter, textOf } from '../text-adapter';
 
 export const WECHAT_CHANNEL_ID = 'wechat';
 /** Not http(s), so nothing in botbuilder ever tries to POST replies to a connector. */

@@ -5,7 +5,7 @@
  * be reported as an install instruction rather than a module-resolution stack trace.
  */
 import { WechatyBuilder, ScanStatus, qrcodeValueToImageUrl, type Message, type PuppetModuleName, type Wechaty } from 'wechaty';
-import type { WechatLogger } from './wechat-adapter';
+import type { WechatLogger } from './adapter';
 
 export interface WechatConfig {
   /** npm name of the Wechaty puppet, e.g. 'wechaty-puppet-service'. */

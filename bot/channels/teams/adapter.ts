@@ -8,9 +8,9 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { Config } from '../services/config';
-import type { Logger } from './logger';
-import { t } from '../dialogs/i18n';
+import type { Config } from '../../../services/config';
+import type { Logger } from '../../logger';
+import { t } from '../../../dialogs';
 
 export interface ConnectorRetryOptions {
   /** Waits before the 2nd, 3rd, … attempt of one outgoing activity. */
