@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { evaluateSpecs, failuresReport, type SpecLang } from '../services/when/eval';
+import type { Locale } from '../services/locale';
+import { evaluateSpecs, failuresReport } from '../services/when/eval';
 
 const BAR = 0.9;
 
@@ -13,7 +14,7 @@ function main(): number {
   const reportDir = path.join(__dirname, '..', 'tests', 'reports');
   fs.mkdirSync(reportDir, { recursive: true });
   let ok = true;
-  for (const lang of ['zh', 'en'] as SpecLang[]) {
+  for (const lang of ['zh', 'en'] as Locale[]) {
     const r = evaluateSpecs(lang);
     const file = path.join(reportDir, `when-failures-${lang}.txt`);
     fs.writeFileSync(file, failuresReport(r));
@@ -21,7 +22,7 @@ function main(): number {
     ok &&= pass;
     console.log(
       `${lang}: total ${r.total}, exact ${r.exact}, share ${(r.share * 100).toFixed(1)}% ` +
-        `(excluded as past: ${r.excludedPast}) ${pass ? 'OK' : `BELOW ${BAR * 100}%`} → ${path.relative(process.cwd(), file)}`,
+        `(excluded as past: ${r.excludedPast}, as lunar: ${r.excludedLunar}) ${pass ? 'OK' : `BELOW ${BAR * 100}%`} → ${path.relative(process.cwd(), file)}`,
     );
   }
   return ok ? 0 : 1;

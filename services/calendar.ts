@@ -1,16 +1,13 @@
 import type { PrismaClient } from './db/client';
-import { addDays, dbDateToLocalDate, localParts, weekdayOf, zonedInstant, type LocalDate } from './time';
+import { addDays, dbDateToLocalDate, localParts, weekdayOf, zonedInstant, type LocalDate, type OpeningWindow } from './time';
+
+export type { OpeningWindow } from './time';
 
 /**
  * The shop's working calendar: weekly opening hours plus exceptions (public holidays
  * closed, make-up working days 调休 open). Pure functions over a preloaded shop so the
  * slot search can ask about dozens of days without a query each.
  */
-
-export interface OpeningWindow {
-  openMinute: number;
-  closeMinute: number;
-}
 
 export interface ShopCalendar {
   id: string;

@@ -1,14 +1,15 @@
 /**
- * Time-zone-explicit date helpers built on Intl only.
+ * The time module: every date, clock and part-of-day rule the services share, on Intl only.
  *
  * The server may run in UTC while the shop lives in Asia/Shanghai, so nothing here reads
  * the process's local zone: every function that turns an instant into wall-clock parts
  * (or back) takes the IANA zone as an argument. Shop calendar dates travel as
- * 'YYYY-MM-DD' strings and minutes after local midnight.
+ * 'YYYY-MM-DD' strings (LocalDate), times of day as minutes after local midnight, and
+ * weekdays are ISO everywhere: 1 = Monday … 7 = Sunday.
  */
+import type { Locale } from './locale';
 
 export type LocalDate = string; // 'YYYY-MM-DD'
-export type Locale = 'zh' | 'en';
 
 export interface LocalParts {
   date: LocalDate;
@@ -17,6 +18,22 @@ export interface LocalParts {
   /** ISO weekday: 1 = Monday … 7 = Sunday. */
   weekday: number;
 }
+
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** A day's opening hours in minutes after local midnight; close is exclusive for starts. */
+export interface OpeningWindow {
+  openMinute: number;
+  closeMinute: number;
+}
+
+// ───────────────────────────── Zones ─────────────────────────────
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -40,14 +57,6 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
     formatters.set(tz, f);
   }
   return f;
-}
-
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
 }
 
 function formattedWallClock(instant: Date, tz: string): WallClock {
@@ -100,39 +109,12 @@ export function isKnownTimeZone(tz: string): boolean {
   }
 }
 
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-export function isLocalDate(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
-
-/** Midnight UTC of a calendar date: day arithmetic on it has no DST to trip over. */
-function dateToUtcMs(date: LocalDate): number {
-  const m = DATE_RE.exec(date);
-  if (!m || !isLocalDate(date)) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-}
-
-function utcMsToDate(ms: number): LocalDate {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** Wall-clock date, minute of day and ISO weekday of `instant` in `tz`. */
 export function localParts(instant: Date, tz: string): LocalParts {
   const w = wallClock(instant, tz);
-  const date = `${w.year}-${pad2(w.month)}-${pad2(w.day)}`;
-  return { date, minute: w.hour * 60 + w.minute, weekday: weekdayOf(date) };
-}
-
-/** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
-export function weekdayOf(date: LocalDate): number {
-  const day = new Date(dateToUtcMs(date)).getUTCDay();
-  return day === 0 ? 7 : day;
+  // Built directly: a wall clock is always a valid date, and this runs thousands of times per search.
+  const sunday0 = new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay();
+  return { date: `${w.year}-${pad2(w.month)}-${pad2(w.day)}`, minute: w.hour * 60 + w.minute, weekday: sunday0 === 0 ? 7 : sunday0 };
 }
 
 /** UTC offset of `tz` at `ms`, in milliseconds (local = utc + offset). */
@@ -160,14 +142,99 @@ export function zonedInstant(date: LocalDate, minute: number, tz: string): Date 
   return new Date(wall - before);
 }
 
+// ───────────────────────────── Calendar dates ─────────────────────────────
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Whether year-month-day names a real date. Years are four digits so that LocalDate strings
+ * compare in calendar order (and Date.UTC does not read 26 as 1926).
+ */
+export function isValidDate(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
+    year >= 1000 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  );
+}
+
+/** The LocalDate of year-month-day; RangeError when it is no date (check with isValidDate first). */
+export function localDate(year: number, month: number, day: number): LocalDate {
+  if (!isValidDate(year, month, day)) throw new RangeError(`not a calendar date: ${year}-${month}-${day}`);
+  return `${year}-${pad2(month)}-${pad2(day)}`;
+}
+
+export function isLocalDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  return m !== null && isValidDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** Year, month (1–12) and day of a LocalDate. */
+export function dateParts(date: LocalDate): { year: number; month: number; day: number } {
+  const m = DATE_RE.exec(date);
+  if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+/** Midnight UTC of a calendar date: day arithmetic on it has no DST to trip over. */
+function dateToUtcMs(date: LocalDate): number {
+  const { year, month, day } = dateParts(date);
+  return Date.UTC(year, month - 1, day);
+}
+
+function utcMsToDate(ms: number): LocalDate {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. */
+export function weekdayOf(date: LocalDate): number {
+  const day = new Date(dateToUtcMs(date)).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
 export function addDays(date: LocalDate, n: number): LocalDate {
   return utcMsToDate(dateToUtcMs(date) + n * DAY_MS);
+}
+
+/** Adds months, clamping the day to the target month's length (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: LocalDate, n: number): LocalDate {
+  const { year, month, day } = dateParts(date);
+  const index = year * 12 + (month - 1) + n;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  return localDate(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return Math.round((dateToUtcMs(to) - dateToUtcMs(from)) / DAY_MS);
 }
+
+/** The last day of the month `date` is in. */
+export function lastDayOfMonth(date: LocalDate): LocalDate {
+  const { year, month } = dateParts(date);
+  return localDate(year, month, daysInMonth(year, month));
+}
+
+/**
+ * The given ISO weekday in the week `weekOffset` weeks from the week of `date`. Weeks start on
+ * Monday, as in China and ISO 8601: on a Sunday, "this Monday" is six days back.
+ */
+export function weekdayInWeek(date: LocalDate, weekday: number, weekOffset: number): LocalDate {
+  return addDays(date, weekOffset * 7 + weekday - weekdayOf(date));
+}
+
+/** The first date on or after `date` that falls on the ISO weekday. */
+export function nextWeekday(date: LocalDate, weekday: number): LocalDate {
+  return addDays(date, (weekday - weekdayOf(date) + 7) % 7);
+}
+
+// ───────────────────────────── Clock minutes ─────────────────────────────
 
 /** 'HH:mm' for a minute of the day. */
 export function minuteToTime(minute: number): string {
@@ -184,6 +251,8 @@ export function timeToMinute(time: string): number | null {
   return h * 60 + mi;
 }
 
+// ───────────────────────────── Database dates ─────────────────────────────
+
 /** A Prisma `@db.Date` value (midnight UTC) as a calendar date; no zone applies to it. */
 export function dbDateToLocalDate(value: Date): LocalDate {
   return value.toISOString().slice(0, 10);
@@ -194,27 +263,101 @@ export function localDateToDbDate(date: LocalDate): Date {
   return new Date(dateToUtcMs(date));
 }
 
-const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-const WEEKDAY_EN = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const MONTH_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// ───────────────────────────── Parts of the day ─────────────────────────────
+
+export const DAY_PARTS = ['morning', 'noon', 'afternoon', 'evening'] as const;
+export type DayPart = (typeof DAY_PARTS)[number];
 
 /**
- * "11月28日（周六）10:00" / "Sat 28 Nov 10:00". Built by hand rather than with
- * Intl's date styles, whose punctuation differs between ICU versions and would make
- * the bot's messages (and their tests) depend on the Node build.
+ * What each part of the day covers on the clock, as a customer booking a car means it. Noon
+ * overlaps the end of the morning and the start of the afternoon: "中午" is 11:30–13:30.
  */
-export function formatLocal(instant: Date, tz: string, locale: Locale): string {
-  const p = localParts(instant, tz);
-  const [, month, day] = p.date.split('-').map(Number);
-  const time = minuteToTime(p.minute);
-  return locale === 'zh'
-    ? `${month}月${day}日（${WEEKDAY_ZH[p.weekday]}）${time}`
-    : `${WEEKDAY_EN[p.weekday]} ${day} ${MONTH_EN[month - 1]} ${time}`;
+const DAY_PART_SPAN: Record<DayPart, { fromMinute: number; toMinute: number }> = {
+  morning: { fromMinute: 0, toMinute: 12 * 60 },
+  noon: { fromMinute: 11 * 60 + 30, toMinute: 13 * 60 + 30 },
+  afternoon: { fromMinute: 13 * 60, toMinute: 18 * 60 },
+  evening: { fromMinute: 18 * 60, toMinute: 24 * 60 },
+};
+
+/** The minute by which a part of the day is over (a wish for "this morning" at 12:30 is gone). */
+export function dayPartEnd(part: DayPart): number {
+  return DAY_PART_SPAN[part].toMinute;
 }
+
+/** The part a clock time is called by: 11:45 is morning, 12:30 noon, 13:00 afternoon, 18:00 evening. */
+export function dayPartOf(minute: number): DayPart {
+  if (minute < DAY_PART_SPAN.morning.toMinute) return 'morning';
+  if (minute < DAY_PART_SPAN.afternoon.fromMinute) return 'noon';
+  if (minute < DAY_PART_SPAN.afternoon.toMinute) return 'afternoon';
+  return 'evening';
+}
+
+/**
+ * Start-time window of a part of the day within a day's opening hours; null when the shop is
+ * not open then (the evening, when it closes at 18:00).
+ */
+export function partOfDayWindow(part: DayPart, opening: OpeningWindow): { fromMinute: number; toMinute: number } | null {
+  const span = DAY_PART_SPAN[part];
+  const fromMinute = Math.max(span.fromMinute, opening.openMinute);
+  const toMinute = Math.min(span.toMinute, opening.closeMinute);
+  return fromMinute < toMinute ? { fromMinute, toMinute } : null;
+}
+
+/** The minute a part of day "aims at", to rank slots on other days by closeness. */
+export function partOfDayTarget(part: DayPart, opening: OpeningWindow): number {
+  const window = partOfDayWindow(part, opening);
+  return window ? window.fromMinute : part === 'morning' ? opening.openMinute : opening.closeMinute;
+}
+
+// ───────────────────────────── A wanted time ─────────────────────────────
+
+/** What a customer asked for: a day in the shop's zone, maybe a clock time, maybe a part of the day. */
+export interface WantedTime {
+  date: LocalDate;
+  /** 'HH:mm' */
+  time: string | null;
+  part: DayPart | null;
+}
+
+// ───────────────────────────── Names and formatting ─────────────────────────────
+
+// Indexed by ISO weekday; index 0 is unused.
+const WEEKDAY_NAMES: Record<Locale, readonly string[]> = {
+  zh: ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'],
+  en: ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+};
+const MONTH_NAMES_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_PART_NAMES: Record<Locale, Record<DayPart, string>> = {
+  zh: { morning: '上午', noon: '中午', afternoon: '下午', evening: '晚上' },
+  en: { morning: 'morning', noon: 'noon', afternoon: 'afternoon', evening: 'evening' },
+};
+
+/*
+ * Built by hand rather than with Intl's date styles, whose punctuation differs between ICU
+ * versions and would make the bot's messages (and their tests) depend on the Node build.
+ */
 
 /** "11月28日（周六）" / "Sat 28 Nov" for a calendar date. */
 export function formatLocalDate(date: LocalDate, locale: Locale): string {
-  const [, month, day] = date.split('-').map(Number);
-  const weekday = weekdayOf(date);
-  return locale === 'zh' ? `${month}月${day}日（${WEEKDAY_ZH[weekday]}）` : `${WEEKDAY_EN[weekday]} ${day} ${MONTH_EN[month - 1]}`;
+  const { month, day } = dateParts(date);
+  const weekday = WEEKDAY_NAMES[locale][weekdayOf(date)];
+  return locale === 'zh' ? `${month}月${day}日（${weekday}）` : `${weekday} ${day} ${MONTH_NAMES_EN[month - 1]}`;
+}
+
+/** "11月28日（周六）10:00" / "Sat 28 Nov 10:00" for an instant, on the wall clock of `tz`. */
+export function formatLocal(instant: Date, tz: string, locale: Locale): string {
+  const p = localParts(instant, tz);
+  return `${formatLocalDate(p.date, locale)}${locale === 'zh' ? '' : ' '}${minuteToTime(p.minute)}`;
+}
+
+/** "11月28日（周六）上午10:00" / "Sat 28 Nov, 10:00"; a part of the day without a time: "…下午" / "…, afternoon". */
+export function formatWanted(wanted: WantedTime, locale: Locale): string {
+  const day = formatLocalDate(wanted.date, locale);
+  const minute = wanted.time === null ? null : timeToMinute(wanted.time);
+  if (locale === 'zh') {
+    const part = wanted.part ?? (minute === null ? null : dayPartOf(minute));
+    return `${day}${part ? DAY_PART_NAMES.zh[part] : ''}${wanted.time ?? ''}`;
+  }
+  if (wanted.time) return `${day}, ${wanted.time}`;
+  return wanted.part ? `${day}, ${DAY_PART_NAMES.en[wanted.part]}` : day;
 }

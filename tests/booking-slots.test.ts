@@ -4,7 +4,6 @@ import {
   jobRequirements,
   nearestTo,
   OccupancyIndex,
-  partOfDayWindow,
   partsVerdict,
   qualifiedTechnicians,
   roundUpToSlots,
@@ -70,13 +69,6 @@ describe('time grid', () => {
       '2026-11-30T02:30:00.000Z',
       '2026-11-30T03:00:00.000Z',
     ]);
-  });
-
-  it('has part-of-day windows, and none in the evening for a shop closing at 18:00', () => {
-    expect(partOfDayWindow('morning', WEEKDAY)).toEqual({ fromMinute: 510, toMinute: 720 });
-    expect(partOfDayWindow('noon', WEEKDAY)).toEqual({ fromMinute: 690, toMinute: 810 });
-    expect(partOfDayWindow('afternoon', WEEKDAY)).toEqual({ fromMinute: 780, toMinute: 1080 });
-    expect(partOfDayWindow('evening', WEEKDAY)).toBeNull();
   });
 });
 

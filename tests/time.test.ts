@@ -1,4 +1,28 @@
-import { addDays, daysBetween, formatLocal, formatLocalDate, isLocalDate, localParts, minuteToTime, timeToMinute, weekdayOf, zonedInstant } from '../services/time';
+import {
+  addDays,
+  addMonths,
+  dateParts,
+  dayPartEnd,
+  dayPartOf,
+  daysBetween,
+  formatLocal,
+  formatLocalDate,
+  formatWanted,
+  isLocalDate,
+  isValidDate,
+  lastDayOfMonth,
+  localDate,
+  localParts,
+  minuteToTime,
+  nextWeekday,
+  partOfDayTarget,
+  partOfDayWindow,
+  timeToMinute,
+  weekdayInWeek,
+  weekdayOf,
+  zonedInstant,
+  type WantedTime,
+} from '../services/time';
 
 const SH = 'Asia/Shanghai';
 const NY = 'America/New_York';
@@ -61,9 +85,40 @@ describe('calendar date arithmetic', () => {
     expect(daysBetween('2026-11-27', '2027-01-26')).toBe(60);
   });
 
+  it('adds months, clamping the day to the shorter month', () => {
+    expect(addMonths('2026-11-27', 1)).toBe('2026-12-27');
+    expect(addMonths('2026-12-15', 1)).toBe('2027-01-15');
+    expect(addMonths('2027-01-31', 1)).toBe('2027-02-28');
+    expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+    expect(addMonths('2027-01-15', -2)).toBe('2026-11-15');
+    expect(lastDayOfMonth('2026-11-27')).toBe('2026-11-30');
+    expect(lastDayOfMonth('2028-02-03')).toBe('2028-02-29');
+  });
+
   it('knows ISO weekdays', () => {
     expect(weekdayOf('2026-11-29')).toBe(7);
     expect(weekdayOf('2026-11-30')).toBe(1);
+  });
+
+  it('finds weekdays in Monday-based weeks', () => {
+    // Friday 27 Nov 2026
+    expect(weekdayInWeek('2026-11-27', 3, 0)).toBe('2026-11-25');
+    expect(weekdayInWeek('2026-11-27', 3, 1)).toBe('2026-12-02');
+    expect(weekdayInWeek('2026-11-27', 7, 0)).toBe('2026-11-29');
+    expect(weekdayInWeek('2026-11-27', 1, -1)).toBe('2026-11-16');
+    // on a Sunday, "this Monday" is six days back
+    expect(weekdayInWeek('2026-11-29', 1, 0)).toBe('2026-11-23');
+    expect(nextWeekday('2026-11-27', 5)).toBe('2026-11-27');
+    expect(nextWeekday('2026-11-27', 1)).toBe('2026-11-30');
+    expect(nextWeekday('2026-11-27', 4)).toBe('2026-12-03');
+  });
+
+  it('builds and reads dates, four-digit years only', () => {
+    expect(localDate(2026, 2, 3)).toBe('2026-02-03');
+    expect(dateParts('2026-02-03')).toEqual({ year: 2026, month: 2, day: 3 });
+    expect(isValidDate(2026, 2, 29)).toBe(false);
+    expect(isValidDate(26, 2, 3)).toBe(false);
+    expect(() => localDate(2026, 13, 1)).toThrow(RangeError);
   });
 
   it('validates dates and times', () => {
@@ -89,5 +144,54 @@ describe('formatLocal', () => {
   it('formats a date alone', () => {
     expect(formatLocalDate('2026-12-02', 'zh')).toBe('12月2日（周三）');
     expect(formatLocalDate('2026-12-02', 'en')).toBe('Wed 2 Dec');
+  });
+});
+
+describe('parts of the day', () => {
+  const WEEKDAY = { openMinute: 510, closeMinute: 1080 }; // 08:30–18:00
+  const LATE = { openMinute: 600, closeMinute: 1260 }; // 10:00–21:00
+  const HALF_DAY = { openMinute: 540, closeMinute: 720 }; // 09:00–12:00
+
+  it('has windows inside the opening hours, and none in the evening for a shop closing at 18:00', () => {
+    expect(partOfDayWindow('morning', WEEKDAY)).toEqual({ fromMinute: 510, toMinute: 720 });
+    expect(partOfDayWindow('noon', WEEKDAY)).toEqual({ fromMinute: 690, toMinute: 810 });
+    expect(partOfDayWindow('afternoon', WEEKDAY)).toEqual({ fromMinute: 780, toMinute: 1080 });
+    expect(partOfDayWindow('evening', WEEKDAY)).toBeNull();
+  });
+
+  it('gives a late shop an evening, and a half day no afternoon', () => {
+    expect(partOfDayWindow('afternoon', LATE)).toEqual({ fromMinute: 780, toMinute: 1080 });
+    expect(partOfDayWindow('evening', LATE)).toEqual({ fromMinute: 1080, toMinute: 1260 });
+    expect(partOfDayWindow('afternoon', HALF_DAY)).toBeNull();
+    expect(partOfDayTarget('afternoon', HALF_DAY)).toBe(720);
+    expect(partOfDayTarget('evening', WEEKDAY)).toBe(1080);
+    expect(partOfDayTarget('morning', WEEKDAY)).toBe(510);
+  });
+
+  it('names a clock time by its part, and knows when a part is over', () => {
+    expect([9 * 60, 11 * 60 + 45, 12 * 60 + 30, 13 * 60, 17 * 60 + 59, 18 * 60].map(dayPartOf)).toEqual([
+      'morning', 'morning', 'noon', 'afternoon', 'afternoon', 'evening',
+    ]);
+    expect(dayPartEnd('morning')).toBe(720);
+    expect(dayPartEnd('evening')).toBe(1440);
+  });
+});
+
+describe('formatWanted', () => {
+  const w = (date: string, time: string | null = null, part: WantedTime['part'] = null): WantedTime => ({ date, time, part });
+  it('formats in Chinese and English', () => {
+    expect(formatWanted(w('2026-11-28', '10:00'), 'zh')).toBe('11月28日（周六）上午10:00');
+    expect(formatWanted(w('2026-11-28', '10:00'), 'en')).toBe('Sat 28 Nov, 10:00');
+    expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'zh')).toBe('11月28日（周六）下午');
+    expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'en')).toBe('Sat 28 Nov, afternoon');
+    expect(formatWanted(w('2026-12-01'), 'zh')).toBe('12月1日（周二）');
+    expect(formatWanted(w('2026-12-01'), 'en')).toBe('Tue 1 Dec');
+  });
+
+  it('names the part of a clock time in Chinese', () => {
+    expect(formatWanted(w('2026-11-28', '12:30'), 'zh')).toBe('11月28日（周六）中午12:30');
+    expect(formatWanted(w('2026-11-28', '15:00'), 'zh')).toBe('11月28日（周六）下午15:00');
+    expect(formatWanted(w('2026-11-27', '21:00', 'evening'), 'zh')).toBe('11月27日（周五）晚上21:00');
+    expect(formatWanted(w('2026-11-29', '07:00', 'morning'), 'en')).toBe('Sun 29 Nov, 07:00');
   });
 });

@@ -67,3 +67,31 @@ describe('when CLI', () => {
     expect(lines[6]).toBeNull();
   });
 });
+
+describe('when CLI --hours', () => {
+  it("reads an hour without am/pm against the shop's hours", async () => {
+    const late = await run(['明天8点', '--now', '2026-11-27T10:00:00+08:00', '--hours', '12:00-22:00']);
+    expect(late.out).toBe('{"date":"2026-11-28","time":"20:00","part":null}\n');
+    const usual = await run(['明天8点', '--now', '2026-11-27T10:00:00+08:00', '--hours=08:30-18:00']);
+    expect(usual.out).toBe('{"date":"2026-11-28","time":"08:00","part":null}\n');
+  });
+
+  it.each([['8-9'], ['18:00-09:00'], ['09:00'], ['25:00-26:00']])('exits 2 for --hours %s', async (hours) => {
+    const r = await run(['明天8点', '--hours', hours]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^when: hours: /);
+  });
+
+  it('takes hours per line in --batch mode, the option otherwise', async () => {
+    const input = [
+      JSON.stringify({ text: '明天8点', now: '2026-11-27T10:00:00+08:00', hours: '07:00-12:00' }),
+      JSON.stringify({ text: '明天8点', now: '2026-11-27T10:00:00+08:00' }),
+      JSON.stringify({ text: '明天8点', hours: 'soon' }),
+    ].join('\n');
+    const r = await run(['--batch', '--hours', '12:00-22:00'], input + '\n');
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ date: '2026-11-28', time: '08:00', part: null });
+    expect(lines[1]).toEqual({ date: '2026-11-28', time: '20:00', part: null });
+    expect(lines[2].error).toMatch(/hours/);
+  });
+});

@@ -1,5 +1,7 @@
 import { evaluateSpecs } from '../services/when/eval';
-import { formatWanted, understandWhen, type WantedTime } from '../services/when';
+import { understandWhen, type WantedTime } from '../services/when';
+import { weekdayOf } from '../services/time';
+import { OPENING_HOURS } from '../prisma/seed/demo-shop';
 
 // Friday 27 November 2026, 10:00 in Shanghai; the server's own zone must not matter
 const NOW = new Date('2026-11-27T10:00:00+08:00');
@@ -127,6 +129,38 @@ describe('business hours for an hour without am/pm', () => {
   });
 });
 
+describe("the shop's hours on the day being resolved", () => {
+  // The demo shop: Monday–Friday 08:30–18:00, Saturday 09:00–17:00, closed on Sunday.
+  const demoHours = (date: string) => {
+    const hours = OPENING_HOURS[weekdayOf(date)];
+    return hours ? { openMinute: hours[0], closeMinute: hours[1] } : null;
+  };
+  const demo = { ...ctx, shopHours: demoHours };
+
+  it.each<[string, WantedTime]>([
+    ['明天3点', w('2026-11-28', '15:00')], // Saturday
+    ['明天9点', w('2026-11-28', '09:00')],
+    ['明天5点半', w('2026-11-28', '17:30')], // after Saturday's close, still the afternoon a customer means
+    ['明天8点', w('2026-11-28', '08:00')],
+    ['周日3点', w('2026-11-29', '15:00')], // closed: the ordinary working day decides
+    ['下周一4点', w('2026-11-30', '16:00')],
+    ['tomorrow at 4', w('2026-11-28', '16:00')],
+    ['今天晚上9点', w('2026-11-27', '21:00', 'evening')], // said, so kept: the booking dialog explains the shop is closed then
+    ['后天早上7点', w('2026-11-29', '07:00', 'morning')],
+  ])('%s', (text, expected) => {
+    expect(understandWhen(text, demo)).toEqual(expected);
+  });
+
+  it('reads the same words against each day\'s own hours', () => {
+    // open 12:00–22:00 on weekdays, 08:00–12:00 on Saturday
+    const split = { ...ctx, shopHours: (date: string) => (weekdayOf(date) === 6 ? { openMinute: 480, closeMinute: 720 } : { openMinute: 720, closeMinute: 1320 }) };
+    expect(understandWhen('周六8点', split)).toEqual(w('2026-11-28', '08:00'));
+    expect(understandWhen('周一8点', split)).toEqual(w('2026-11-30', '20:00'));
+    // a bare hour is today while ahead: 10点 on a 12:00–22:00 day is 22:00 tonight
+    expect(understandWhen('10点', split)).toEqual(w('2026-11-27', '22:00'));
+  });
+});
+
 describe('numbers that are not dates', () => {
   it.each(['5000公里', '沪A12345', '13812345678', '¥680', '680元', '3.5万公里', '保养要多少钱，680元吗', '我的车跑了5000公里了', 'it has 12000 miles', 'is it $99?'])('%s', (text) => {
     expect(understandWhen(text, ctx)).toBeNull();
@@ -159,16 +193,6 @@ describe('time zones', () => {
 
   it('rejects an unknown zone', () => {
     expect(() => understandWhen('明天', { now: NOW, timeZone: 'Mars/Olympus' })).toThrow(RangeError);
-  });
-});
-
-describe('formatWanted', () => {
-  it('formats in Chinese and English', () => {
-    expect(formatWanted(w('2026-11-28', '10:00'), 'zh')).toBe('11月28日（周六）上午10:00');
-    expect(formatWanted(w('2026-11-28', '10:00'), 'en')).toBe('Sat 28 Nov, 10:00');
-    expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'zh')).toBe('11月28日（周六）下午');
-    expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'en')).toBe('Sat 28 Nov, afternoon');
-    expect(formatWanted(w('2026-12-01'), 'zh')).toBe('12月1日（周二）');
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * `aftercare when "明天上午10点" [--now ISO] [--tz IANA]` → prints the WantedTime JSON (or null) on one line.
- * `aftercare when --batch` → reads JSON lines {"text","now","tz"} from stdin, writes one JSON result per line;
+ * `aftercare when "明天上午10点" [--now ISO] [--tz IANA] [--hours 08:30-18:00]` → prints the WantedTime JSON (or null)
+ * on one line. `--hours` are the shop's opening hours, for an hour said without am/pm (default 08:30–18:00).
+ * `aftercare when --batch` → reads JSON lines {"text","now","tz","hours"} from stdin, writes one JSON result per line;
  * a bad line yields {"error":"..."} and processing continues.
  */
 import readline from 'node:readline';
 import { z } from 'zod';
-import { isKnownTimeZone, understandWhen } from '../../services/when';
+import { isKnownTimeZone, timeToMinute, type OpeningWindow } from '../../services/time';
+import { understandWhen } from '../../services/when';
 
 export interface WhenIO {
   stdin: NodeJS.ReadableStream;
@@ -22,18 +24,25 @@ const nowSchema = z
   })
   .transform((s) => new Date(s));
 const tzSchema = z.string().min(1).refine(isKnownTimeZone, { message: 'unknown IANA time zone' });
+const hoursSchema = z
+  .string()
+  .transform((s) => s.split('-').map((t) => timeToMinute(t)))
+  .refine((m) => m.length === 2 && m[0] !== null && m[1] !== null && m[0] < m[1], 'must be opening-closing time, e.g. 08:30-18:00')
+  .transform(([open, close]): OpeningWindow => ({ openMinute: open!, closeMinute: close! }));
 
 const argsSchema = z.object({
   text: z.string().optional(),
   batch: z.boolean(),
   now: nowSchema.optional(),
   tz: tzSchema.default(DEFAULT_TZ),
+  hours: hoursSchema.optional(),
 });
 
 const lineSchema = z.object({
   text: z.string(),
   now: nowSchema.optional(),
   tz: tzSchema.optional(),
+  hours: hoursSchema.optional(),
 });
 
 function issues(e: z.ZodError): string {
@@ -46,10 +55,10 @@ function parseArgs(args: string[]): { ok: true; value: Record<string, unknown> }
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--batch') out.batch = true;
-    else if (a === '--now' || a === '--tz') {
+    else if (a === '--now' || a === '--tz' || a === '--hours') {
       if (i + 1 >= args.length) return { ok: false, error: `${a} needs a value` };
       out[a.slice(2)] = args[++i];
-    } else if (a.startsWith('--now=') || a.startsWith('--tz=')) {
+    } else if (a.startsWith('--now=') || a.startsWith('--tz=') || a.startsWith('--hours=')) {
       const [k, ...v] = a.slice(2).split('=');
       out[k] = v.join('=');
     } else if (a.startsWith('--')) return { ok: false, error: `unknown option ${a}` };
@@ -59,7 +68,7 @@ function parseArgs(args: string[]): { ok: true; value: Record<string, unknown> }
   return { ok: true, value: out };
 }
 
-const USAGE = 'usage: when "<text>" [--now <ISO date-time>] [--tz <IANA zone>] | when --batch < lines.jsonl';
+const USAGE = 'usage: when "<text>" [--now <ISO date-time>] [--tz <IANA zone>] [--hours <HH:MM-HH:MM>] | when --batch < lines.jsonl';
 
 export async function runWhenCommand(args: string[], io: WhenIO): Promise<number> {
   const raw = parseArgs(args);
@@ -72,13 +81,13 @@ export async function runWhenCommand(args: string[], io: WhenIO): Promise<number
     io.stderr.write(`when: ${issues(parsed.error)}\n${USAGE}\n`);
     return 2;
   }
-  const { text, batch, now, tz } = parsed.data;
+  const { text, batch, now, tz, hours } = parsed.data;
   if (!batch) {
     if (text === undefined) {
       io.stderr.write(`when: missing text\n${USAGE}\n`);
       return 2;
     }
-    io.stdout.write(`${JSON.stringify(understandWhen(text, { now: now ?? new Date(), timeZone: tz }))}\n`);
+    io.stdout.write(`${JSON.stringify(understandWhen(text, { now: now ?? new Date(), timeZone: tz, shopHours: hours }))}\n`);
     return 0;
   }
   const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
@@ -88,7 +97,10 @@ export async function runWhenCommand(args: string[], io: WhenIO): Promise<number
     try {
       const item = lineSchema.safeParse(JSON.parse(line));
       if (!item.success) result = { error: issues(item.error) };
-      else result = understandWhen(item.data.text, { now: item.data.now ?? now ?? new Date(), timeZone: item.data.tz ?? tz });
+      else {
+        const { text: said, now: lineNow, tz: lineTz, hours: lineHours } = item.data;
+        result = understandWhen(said, { now: lineNow ?? now ?? new Date(), timeZone: lineTz ?? tz, shopHours: lineHours ?? hours });
+      }
     } catch (e) {
       result = { error: e instanceof SyntaxError ? `invalid JSON: ${e.message}` : String(e instanceof Error ? e.message : e) };
     }

@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import type { Prisma } from '../db/client';
-import { openingFor, type LoadedShopCalendar, type OpeningWindow } from '../calendar';
+import { openingFor, type LoadedShopCalendar } from '../calendar';
 import { loadShopSnapshot, type CatalogItemWithParts } from '../shop-snapshot';
-import { addDays, dbDateToLocalDate, isLocalDate, localParts, timeToMinute, zonedInstant, type LocalDate } from '../time';
+import {
+  addDays,
+  dbDateToLocalDate,
+  DAY_PARTS,
+  isLocalDate,
+  localParts,
+  partOfDayTarget,
+  partOfDayWindow,
+  timeToMinute,
+  zonedInstant,
+  type LocalDate,
+  type OpeningWindow,
+  type WantedTime,
+} from '../time';
 import { UnknownServiceError, type SlotUnavailableReason } from './errors';
 import {
   candidateStarts,
@@ -12,8 +25,6 @@ import {
   makeSlot,
   nearestTo,
   OccupancyIndex,
-  partOfDayTarget,
-  partOfDayWindow,
   partsVerdict,
   qualifiedTechnicians,
   slotUnits,
@@ -23,13 +34,12 @@ import {
   type Bay,
   type JobRequirements,
   type PartNeed,
-  type PartOfDay,
   type PartsVerdict,
   type Slot,
   type Technician,
 } from './slots';
 
-export type { Slot, PartOfDay } from './slots';
+export type { Slot } from './slots';
 
 /**
  * Bookable slots for a set of services. Everything the search needs is loaded once per
@@ -205,12 +215,6 @@ export function evaluateDay(ctx: SearchContext, occupancy: OccupancyLoader, date
 
 // ───────────────────────────── The search ─────────────────────────────
 
-export interface WantedTime {
-  date: LocalDate;
-  time: string | null;
-  part: PartOfDay | null;
-}
-
 export interface FindSlotsInput {
   shopId: string;
   catalogItemIds: string[];
@@ -246,7 +250,7 @@ const findSlotsSchema = z.object({
       .string()
       .refine((t) => timeToMinute(t) !== null, 'time must be HH:mm')
       .nullable(),
-    part: z.enum(['morning', 'noon', 'afternoon', 'evening']).nullable(),
+    part: z.enum(DAY_PARTS).nullable(),
   }),
   now: z.date().refine((d) => !Number.isNaN(d.getTime()), 'now must be a valid Date'),
   maxAlternatives: z.number().int().min(0).max(20).default(2),

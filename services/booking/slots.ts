@@ -1,5 +1,4 @@
-import type { OpeningWindow } from '../calendar';
-import { minuteToTime, timeToMinute, zonedInstant, type LocalDate } from '../time';
+import { minuteToTime, timeToMinute, zonedInstant, type LocalDate, type OpeningWindow } from '../time';
 
 /**
  * The pure units of the slot search, each small enough to test on its own (in the
@@ -7,7 +6,6 @@ import { minuteToTime, timeToMinute, zonedInstant, type LocalDate } from '../tim
  */
 
 export type BayKind = 'GENERAL' | 'ALIGNMENT' | 'QUICK';
-export type PartOfDay = 'morning' | 'noon' | 'afternoon' | 'evening';
 
 export interface Slot {
   startsAt: Date;
@@ -89,29 +87,6 @@ export function makeSlot(date: LocalDate, startMinute: number, durationMinutes: 
 
 export function earliestStart(now: Date, leadMinutes = LEAD_TIME_MINUTES): Date {
   return new Date(now.getTime() + leadMinutes * 60_000);
-}
-
-/**
- * Start-time window of a part of the day. Evening has none: the shop closes at 18:00,
- * so the search says "outside hours" and offers the latest slots instead.
- */
-export function partOfDayWindow(part: PartOfDay, opening: OpeningWindow): { fromMinute: number; toMinute: number } | null {
-  switch (part) {
-    case 'morning':
-      return { fromMinute: opening.openMinute, toMinute: 12 * 60 };
-    case 'noon':
-      return { fromMinute: 11 * 60 + 30, toMinute: 13 * 60 + 30 };
-    case 'afternoon':
-      return { fromMinute: 13 * 60, toMinute: opening.closeMinute };
-    case 'evening':
-      return opening.closeMinute > 18 * 60 ? { fromMinute: 18 * 60, toMinute: opening.closeMinute } : null;
-  }
-}
-
-/** The minute a part of day "aims at", to rank slots on other days by closeness. */
-export function partOfDayTarget(part: PartOfDay, opening: OpeningWindow): number {
-  const window = partOfDayWindow(part, opening);
-  return window ? window.fromMinute : opening.closeMinute;
 }
 
 // ───────────────────────────── Resources ─────────────────────────────

@@ -6,9 +6,12 @@
  */
 import * as chrono from 'chrono-node';
 import type { Parser, ParsingContext } from 'chrono-node';
-import { addDays, addMonths, weekdayInWeek } from './calendar';
-import { FIXED_HOLIDAYS_EN } from './holidays';
-import { refYMD, simpleParser } from './zh';
+import {
+  addDays, addMonths, dateParts, daysBetween, daysInMonth, isValidDate, lastDayOfMonth, localDate, nextWeekday, weekdayInWeek, type DayPart, type LocalDate,
+} from '../time';
+import { assignDate, chronoWeekday, dateComponents, monthStart, refDate, simpleParser, SOONEST_TAG } from './components';
+import { FIXED_HOLIDAYS_EN, LUNAR_HOLIDAYS_EN, QINGMING_EN } from './holidays';
+import { nextLunarDate, nextQingming } from './lunar';
 
 const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
@@ -38,10 +41,9 @@ export function wordNumber(s: string): number {
   return n;
 }
 
-type Part = 'morning' | 'noon' | 'afternoon' | 'evening';
 const PART_PHRASE = `(?:in\\s+the\\s+|this\\s+|at\\s+|tomorrow\\s+|early\\s+|late\\s+)?(morning|afternoon|evening|night|tonight)`;
 
-function partOfWord(w: string | undefined): Part | null {
+function partOfWord(w: string | undefined): DayPart | null {
   if (!w) return null;
   const t = w.toLowerCase();
   if (t === 'morning') return 'morning';
@@ -50,7 +52,7 @@ function partOfWord(w: string | undefined): Part | null {
   return null;
 }
 
-function adjust(hour: number, ampm: string | undefined, part: Part | null, nightWord?: string): { hour: number; known: boolean } {
+function adjust(hour: number, ampm: string | undefined, part: DayPart | null, nightWord?: string): { hour: number; known: boolean } {
   const a = ampm?.toLowerCase().replace(/[\s.]/g, '');
   if (a) {
     if (a.startsWith('p') && hour < 12) return { hour: hour + 12, known: true };
@@ -75,13 +77,8 @@ function timeComponents(context: ParsingContext, hour: number, minute: number, a
   const comps = context.createParsingComponents({ hour: adj.hour % 24, minute });
   if (adj.known) comps.assign('meridiem', adj.hour % 24 >= 12 ? 1 : 0);
   if (part) comps.addTag(`when/part:${part}`);
-  if (/tomorrow/i.test(whole)) {
-    const d = addDays(refYMD(context), 1);
-    comps.assign('year', d.y).assign('month', d.m).assign('day', d.d);
-  } else if (partWord && /tonight/i.test(partWord)) {
-    const d = refYMD(context);
-    comps.assign('year', d.y).assign('month', d.m).assign('day', d.d);
-  }
+  if (/tomorrow/i.test(whole)) assignDate(comps, addDays(refDate(context), 1));
+  else if (partWord && /tonight/i.test(partWord)) assignDate(comps, refDate(context));
   return comps;
 }
 
@@ -151,7 +148,7 @@ const fuzzyTime = simpleParser(
   /(?<![a-z])(?:(\d{1,2})\s*-?\s*ish|(noon)\s*-?\s*ish|mid[\s-]?(morning|afternoon|day|night)|(?:(\d{1,2})\s*(?:o'?\s?clock\s*)?(lunch\s*time|lunchtime|midnight|in\s+the\s+night)|(?:at\s+)?(lunch\s*time|lunchtime)\s*(\d{1,2})\s*(?:o'?\s?clock)?))(?![a-z])/i,
   (context, m) => {
     let hour: number;
-    let part: Part | null = null;
+    let part: DayPart | null = null;
     if (m[1]) hour = Number(m[1]);
     else if (m[2]) hour = 12;
     else if (m[3]) {
@@ -170,7 +167,8 @@ const fuzzyTime = simpleParser(
   },
 );
 
-const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+// ISO weekdays by their first three letters
+const WEEKDAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 const WD = '(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tues?|wed|thur?s?|fri|sat)';
 const WEEKREL = '(this|next|last|previous|(?:the\\s+)?following|coming)';
 
@@ -187,8 +185,7 @@ const weekdayOfWeek = simpleParser(
   (context, m) => {
     const rel = m[1] ?? m[4];
     const wd = WEEKDAYS[(m[2] ?? m[3]).toLowerCase().slice(0, 3)];
-    const d = weekdayInWeek(refYMD(context), wd, weekOffset(rel));
-    return { year: d.y, month: d.m, day: d.d, weekday: wd };
+    return { ...dateComponents(weekdayInWeek(refDate(context), wd, weekOffset(rel))), weekday: chronoWeekday(wd) };
   },
 );
 
@@ -212,8 +209,8 @@ const dayOfMonth = simpleParser(
     if (m[2] && !isOrdinal && !/^\d+$/.test(text) && !/^(?:twenty|thirty)/i.test(text)) return null;
     const rel = m[4];
     if (rel) {
-      const base = addMonths({ ...refYMD(context), d: 1 }, /next|following/i.test(rel) ? 1 : 0);
-      return { year: base.y, month: base.m, day };
+      const base = monthStart(context, /next|following/i.test(rel) ? 1 : 0);
+      return { year: base.year, month: base.month, day };
     }
     return { day };
   },
@@ -225,7 +222,7 @@ const MONTH = '(january|february|march|april|may|june|july|august|september|octo
 /** "May twenty one", "Feb 29", "October. 2", "second of Aug", "twenty second of June" (a year may follow) */
 const monthDayWords = simpleParser(
   new RegExp(
-    `(?<![a-z])(?:${MONTH}\\.?\\s*[-/.]?\\s*(?:the\\s+)?(\\d{1,2}(?:st|nd|rd|th)?|${ORDW}|${NUMW})|(\\d{1,2}(?:st|nd|rd|th)?|${ORDW}|${NUMW})\\s+(?:day\\s+)?(?:of\\s+)?${MONTH}\\.?)(?:\\s*,?\\s*(\\d{4}))?(?![a-z0-9:])`,
+    `(?<![a-z])(?:${MONTH}\\.?\\s*[-/.]?\\s*(?:the\\s+)?(\\d{1,2}(?:st|nd|rd|th)?|${ORDW}|${NUMW})|(\\d{1,2}(?:st|nd|rd|th)?|${ORDW}|${NUMW})(?:\\.\\s*|\\s+)(?:day\\s+)?(?:of\\s+)?${MONTH}\\.?)(?:\\s*,?\\s*(\\d{4}))?(?![a-z0-9:])`,
     'i',
   ),
   (context, m) => {
@@ -254,15 +251,10 @@ const endOfDay = simpleParser(
   (context, m) => {
     const what = (m[1] ?? 'day').toLowerCase();
     const comps = context.createParsingComponents({ hour: 23, minute: 59, meridiem: 1 });
-    const today = refYMD(context);
-    if (what === 'day' || what === 'today') comps.assign('year', today.y).assign('month', today.m).assign('day', today.d);
-    else if (what === 'tomorrow') {
-      const d = addDays(today, 1);
-      comps.assign('year', d.y).assign('month', d.m).assign('day', d.d);
-    } else {
-      const wd = WEEKDAYS[(m[2] ?? m[3]).toLowerCase().slice(0, 3)];
-      comps.assign('weekday', wd);
-    }
+    const today = refDate(context);
+    if (what === 'day' || what === 'today') assignDate(comps, today);
+    else if (what === 'tomorrow') assignDate(comps, addDays(today, 1));
+    else comps.assign('weekday', chronoWeekday(WEEKDAYS[(m[2] ?? m[3]).toLowerCase().slice(0, 3)]));
     return comps;
   },
 );
@@ -274,70 +266,95 @@ const fromDay = simpleParser(
     const n = /^an?$/i.test(m[1]) ? 1 : wordNumber(m[1]);
     if (!(n >= 0)) return null;
     const baseOff = /tomorrow|tmrw/i.test(m[3]) ? 1 : /yesterday/i.test(m[3]) ? -1 : 0;
-    let d = addDays(refYMD(context), baseOff);
+    const base = addDays(refDate(context), baseOff);
     const unit = m[2].toLowerCase();
-    d = unit.startsWith('day') ? addDays(d, n) : unit.startsWith('week') ? addDays(d, 7 * n) : addMonths(d, n);
-    return { year: d.y, month: d.m, day: d.d };
+    return dateComponents(unit.startsWith('day') ? addDays(base, n) : unit.startsWith('week') ? addDays(base, 7 * n) : addMonths(base, n));
   },
 );
 
-/** "as soon as possible", "asap", "right now" → now */
-const asap = simpleParser(/(?<![a-z])(?:as\s+soon\s+as\s+possible|asap|(?:at\s+)?the\s+present\s+time|at\s+present|at\s+the\s+moment|at\s+this\s+time|at\s+the\s+minute|right\s+now)(?![a-z])/i, (context) => {
+/** "right now", "at the moment" → now */
+const presently = simpleParser(/(?<![a-z])(?:(?:at\s+)?the\s+present\s+time|at\s+present|at\s+the\s+moment|at\s+this\s+time|at\s+the\s+minute|right\s+now)(?![a-z])/i, (context) => {
   const t = context.reference.instant;
   return { year: t.getFullYear(), month: t.getMonth() + 1, day: t.getDate(), hour: t.getHours(), minute: t.getMinutes() };
 });
 
-const holidayNames = Object.keys(FIXED_HOLIDAYS_EN)
-  .sort((a, b) => b.length - a.length)
-  .map((n) => n.replace(/'/g, "'?").replace(/ /g, '\\s*'));
+/** "asap", "as soon as possible", "earliest available": the day is decided in resolve.ts, against the shop's hours. */
+const soonest = simpleParser(
+  /(?<![a-z])(?:a\.?s\.?a\.?p\.?|as\s+soon\s+as\s+(?:possible|you\s+can)|as\s+early\s+as\s+possible|(?:the\s+)?earliest\s+(?:possible|available)(?:\s+(?:day|date|slot|time))?|(?:the\s+)?first\s+available(?:\s+(?:day|date|slot))?)(?![a-z])/i,
+  (context) => {
+    const comps = context.createParsingComponents(dateComponents(refDate(context)));
+    comps.addTag(SOONEST_TAG);
+    return comps;
+  },
+);
 
-/** Fixed-date holidays: christmas, new year's day, valentine's day … (year resolved forward later) */
-const holiday = simpleParser(new RegExp(`(?<![a-z])(${holidayNames.join('|')})(?![a-z])`, 'i'), (_c, m) => {
-  const key = m[1].toLowerCase().replace(/\s+/g, ' ').replace(/'/g, '');
-  const entry = Object.entries(FIXED_HOLIDAYS_EN).find(([name]) => name.replace(/'/g, '') === key);
+/** "end of the month", "end of this month", "month end", "end of next month": the last day; on the last day, next month's. */
+const monthEnd = simpleParser(/(?<![a-z])(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?month|month[-\s]end|eom)(?![a-z])/i, (context, m) => {
+  const today = refDate(context);
+  let end = lastDayOfMonth(addMonths(today, m[1] ? 1 : 0));
+  if (!m[1] && end === today) end = lastDayOfMonth(addMonths(today, 1));
+  return dateComponents(end);
+});
+
+/** "next week", "early next week", "beginning of next week" with no day named → that Monday, as 下周 (a weekday after it is weekdayOfWeek's) */
+const earlyNextWeek = simpleParser(/(?<![a-z])(?:(?:early|(?:the\s+)?(?:beginning|start)\s+of)\s+)?next\s+week(?![a-z])/i, (context) =>
+  dateComponents(weekdayInWeek(refDate(context), 1, 1)),
+);
+
+const holidayPattern = (names: string[]) => names.map((n) => n.replace(/'/g, "'?").replace(/[ -]/g, '[\\s-]*'));
+const holidayNames = holidayPattern([...Object.keys(FIXED_HOLIDAYS_EN), ...Object.keys(LUNAR_HOLIDAYS_EN), ...QINGMING_EN].sort((a, b) => b.length - a.length));
+const holidayKey = (said: string) => said.toLowerCase().replace(/[\s-]+/g, ' ').replace(/'/g, '');
+
+/**
+ * Holidays: fixed ones (christmas, new year's day, valentine's day …; the year is resolved forward later) and
+ * Chinese ones from the lunar tables (chinese new year, mid-autumn festival, qingming …), the next on or after today.
+ */
+const holiday = simpleParser(new RegExp(`(?<![a-z])(${holidayNames.join('|')})(?![a-z])`, 'i'), (context, m) => {
+  const key = holidayKey(m[1]);
+  const today = refDate(context);
+  const lunar = Object.entries(LUNAR_HOLIDAYS_EN).find(([name]) => holidayKey(name) === key);
+  if (lunar || QINGMING_EN.some((name) => holidayKey(name) === key)) {
+    const date = lunar ? nextLunarDate(today, lunar[1][0], lunar[1][1]) : nextQingming(today);
+    return date ? dateComponents(date) : context.createParsingComponents({});
+  }
+  const entry = Object.entries(FIXED_HOLIDAYS_EN).find(([name]) => holidayKey(name) === key);
   if (!entry) return null;
   return { month: entry[1][0], day: entry[1][1] };
 });
 
 /** "the day after tomorrow", "the day after tmrw", "tmrw" */
-const dayAfterTomorrow = simpleParser(/(?<![a-z])(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw|tmr)(?![a-z])/i, (context) => {
-  const d = addDays(refYMD(context), 2);
-  return { year: d.y, month: d.m, day: d.d };
-});
-const tmrw = simpleParser(/(?<![a-z])(?:tmrw|tmr|tomorow|tommorow|tommorrow)(?![a-z])/i, (context) => {
-  const d = addDays(refYMD(context), 1);
-  return { year: d.y, month: d.m, day: d.d };
-});
+const dayAfterTomorrow = simpleParser(/(?<![a-z])(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw|tmr)(?![a-z])/i, (context) => dateComponents(addDays(refDate(context), 2)));
+const tmrw = simpleParser(/(?<![a-z])(?:tmrw|tmr|tomorow|tommorow|tommorrow)(?![a-z])/i, (context) => dateComponents(addDays(refDate(context), 1)));
 
 /** "in a fortnight", "a fortnight later" */
-const fortnight = simpleParser(/(?<![a-z])(?:in\s+a\s+fortnight|a\s+fortnight\s+(?:later|from\s+now))(?![a-z])/i, (context) => {
-  const d = addDays(refYMD(context), 14);
-  return { year: d.y, month: d.m, day: d.d };
-});
+const fortnight = simpleParser(/(?<![a-z])(?:in\s+a\s+fortnight|a\s+fortnight\s+(?:later|from\s+now))(?![a-z])/i, (context) =>
+  dateComponents(addDays(refDate(context), 14)),
+);
 
-/** Easter Sunday (Gregorian computus) */
-export function easter(y: number): { y: number; m: number; d: number } {
+/** Easter Sunday of a year (Gregorian computus, the anonymous "Meeus/Jones/Butcher" algorithm). */
+function easter(y: number): LocalDate {
   const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4;
   const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
   const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
   const month = Math.floor((h + l - 7 * m + 114) / 31);
-  return { y, m: month, d: ((h + l - 7 * m + 114) % 31) + 1 };
+  return localDate(y, month, ((h + l - 7 * m + 114) % 31) + 1);
 }
 
 /** "easter", "easter 2018", "next easter" */
 const easterParser = simpleParser(/(?<![a-z])(?:(next|following|last|previous)\s+)?easter(?:\s+(?:sunday|day))?(?:\s+(\d{4}))?(?![a-z])/i, (context, m) => {
-  const today = refYMD(context);
+  const today = refDate(context);
+  const { year } = dateParts(today);
   const rel = m[1]?.toLowerCase();
-  let e;
+  let e: LocalDate;
   if (m[2]) e = easter(Number(m[2]));
   else {
-    e = easter(today.y);
-    const cmp = e.m * 100 + e.d - (today.m * 100 + today.d);
-    if (rel === 'following') e = easter(cmp >= 0 ? today.y + 1 : today.y + 2);
-    else if (rel === 'last' || rel === 'previous') e = easter(cmp < 0 ? today.y : today.y - 1);
-    else if (cmp < 0) e = easter(today.y + 1);
+    e = easter(year);
+    const ahead = e >= today;
+    if (rel === 'following') e = easter(ahead ? year + 1 : year + 2);
+    else if (rel === 'last' || rel === 'previous') e = easter(ahead ? year - 1 : year);
+    else if (!ahead) e = easter(year + 1);
   }
-  return { year: e.y, month: e.m, day: e.d };
+  return dateComponents(e);
 });
 
 const ORDINAL_N: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5, last: -1 };
@@ -347,27 +364,26 @@ const nthWeekdayOfMonth = simpleParser(
   (context, m) => {
     const n = ORDINAL_N[m[1].toLowerCase()];
     const wd = WEEKDAYS[m[2].toLowerCase().slice(0, 3)];
-    const today = refYMD(context);
-    const nth = (y: number, mo: number) => {
+    const today = refDate(context);
+    const nth = (y: number, mo: number): LocalDate | null => {
       if (n < 0) {
-        const last = { y, m: mo, d: new Date(Date.UTC(y, mo, 0)).getUTCDate() };
-        return addDays(last, -((new Date(Date.UTC(y, mo - 1, last.d)).getUTCDay() - wd + 7) % 7));
+        // the last one is within the month's last seven days
+        return nextWeekday(addDays(lastDayOfMonth(localDate(y, mo, 1)), -6), wd);
       }
-      const first = new Date(Date.UTC(y, mo - 1, 1)).getUTCDay();
-      const d = 1 + ((wd - first + 7) % 7) + 7 * (n - 1);
-      return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() ? { y, m: mo, d } : null;
+      const d = daysBetween(localDate(y, mo, 1), nextWeekday(localDate(y, mo, 1), wd)) + 1 + 7 * (n - 1);
+      return d <= daysInMonth(y, mo) ? localDate(y, mo, d) : null;
     };
-    let r;
+    let r: LocalDate | null;
     if (m[3]) {
-      const base = addMonths({ ...today, d: 1 }, /next|following/i.test(m[3]) ? 1 : 0);
-      r = nth(base.y, base.m);
+      const base = monthStart(context, /next|following/i.test(m[3]) ? 1 : 0);
+      r = nth(base.year, base.month);
     } else {
       const mo = MONTHS[m[4].toLowerCase().slice(0, 3)];
-      r = nth(today.y, mo);
-      if (r && r.m * 100 + r.d < today.m * 100 + today.d) r = nth(today.y + 1, mo);
+      const { year } = dateParts(today);
+      r = nth(year, mo);
+      if (r && r < today) r = nth(year + 1, mo);
     }
-    if (!r) return null;
-    return { year: r.y, month: r.m, day: r.d };
+    return r ? dateComponents(r) : null;
   },
 );
 
@@ -398,7 +414,32 @@ const weekdayDay = simpleParser(
     const after = context.text.slice((m.index ?? 0) + m[0].length);
     if (/^\s*(?:am\b|pm\b|a\.m|p\.m|o'?clock|:|h\d|minutes?|hours?|days?|weeks?|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|of\b|[/.-]\d)/i.test(after)) return null;
     if (!/st|nd|rd|th$/i.test(m[2]) && !/^\d+$/.test(m[2]) && !/(?:twenty|thirty)/i.test(m[2]) && !/the\s+/i.test(m[0])) return null;
-    return { weekday: WEEKDAYS[m[1].toLowerCase().slice(0, 3)], day };
+    return { weekday: chronoWeekday(WEEKDAYS[m[1].toLowerCase().slice(0, 3)]), day };
+  },
+);
+
+/**
+ * Numeric dates in the orders and separators people type: 2016.11.16, 2016/11/16, 16.11.2016 and 16.11.16 (day
+ * first, as wherever dots are used), 2020/23/Sep, September-2020-23, 23-2020-September. A time may follow.
+ */
+const numericDate = simpleParser(
+  new RegExp(
+    `(?<![\\d.:/-])(?:(\\d{4})([./])(\\d{1,2})\\2(\\d{1,2})|(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4}|\\d{2})|(\\d{4})[-/.](\\d{1,2})[-/.]${MONTH}\\.?|${MONTH}[-/.](\\d{4})[-/.](\\d{1,2})|(\\d{1,2})[-/.](\\d{4})[-/.]${MONTH}\\.?)(?![\\d:/]|\\.\\d|[a-z])`,
+    'i',
+  ),
+  (_c, m) => {
+    const monthOf = (name: string) => MONTHS[name.toLowerCase().slice(0, 3)];
+    let year: number, month: number, day: number;
+    if (m[1]) [year, month, day] = [Number(m[1]), Number(m[3]), Number(m[4])];
+    else if (m[5]) {
+      year = Number(m[7]);
+      if (m[7].length === 2) year += year < 50 ? 2000 : 1900;
+      [month, day] = [Number(m[6]), Number(m[5])];
+    } else if (m[8]) [year, day, month] = [Number(m[8]), Number(m[9]), monthOf(m[10])];
+    else if (m[11]) [month, year, day] = [monthOf(m[11]), Number(m[12]), Number(m[13])];
+    else [day, year, month] = [Number(m[14]), Number(m[15]), monthOf(m[16])];
+    if (!isValidDate(year, month, day)) return null;
+    return { year, month, day };
   },
 );
 
@@ -409,9 +450,9 @@ const compactDate = simpleParser(/(?<![\d.])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-
   day: Number(m[3]),
 }));
 
-export const EN_PARSERS: Parser[] = [
-  compactDate, weekdayDay, fortnight, easterParser, nthWeekdayOfMonth,
-  holiday, dayAfterTomorrow, tmrw, pastTo, trimmed(wordTime), fuzzyTime, weekdayOfWeek, dayOfMonth, monthDayWords, numericMonthDay, endOfDay, fromDay, asap,
+const EN_PARSERS: Parser[] = [
+  compactDate, numericDate, weekdayDay, fortnight, easterParser, nthWeekdayOfMonth, holiday, dayAfterTomorrow, tmrw, pastTo, trimmed(wordTime),
+  fuzzyTime, weekdayOfWeek, dayOfMonth, monthDayWords, numericMonthDay, monthEnd, earlyNextWeek, endOfDay, fromDay, soonest, presently,
 ];
 
 let instance: chrono.Chrono | null = null;

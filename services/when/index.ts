@@ -7,32 +7,38 @@
  * equal that wall clock. All components chrono returns are therefore shop wall-clock values whatever the
  * server's own zone is. resolve.ts then applies the booking rules (forward resolution, business hours).
  */
-import { isKnownTimeZone, wallClock } from './calendar';
-import { resolveText } from './resolve';
+import { isKnownTimeZone, localDate, zonedWallClock, type LocalDate, type OpeningWindow, type WantedTime } from '../time';
+import { DEFAULT_SHOP_HOURS, resolveText, type HoursOn } from './resolve';
 
-export type DayPart = 'morning' | 'noon' | 'afternoon' | 'evening';
+// The types of a wanted time live in the time module; they are re-exported for callers of understandWhen.
+export type { DayPart, WantedTime } from '../time';
+/** @deprecated import formatWanted from services/time; kept while dialogs move over. */
+export { formatWanted } from '../time';
 
-export interface WantedTime {
-  date: string; // YYYY-MM-DD
-  time: string | null; // HH:mm
-  part: DayPart | null;
-}
+/**
+ * The shop's opening hours, for an hour said without am/pm ("3点" is 15:00 to a shop open 08:30–18:00):
+ * one window for every day, or the hours of each date (null: closed that day, the built-in window then
+ * decides the am/pm reading). Default 08:30–18:00.
+ */
+export type ShopHours = OpeningWindow | ((date: LocalDate) => OpeningWindow | null);
 
 export interface WhenContext {
   now: Date;
   timeZone: string; // IANA, e.g. Asia/Shanghai
-  shopHours?: { openMinute: number; closeMinute: number }; // default 08:30–18:00
+  shopHours?: ShopHours;
 }
 
-export const DEFAULT_SHOP_HOURS = { openMinute: 8 * 60 + 30, closeMinute: 18 * 60 };
+function hoursOn(shopHours: ShopHours | undefined): HoursOn {
+  if (shopHours === undefined) return () => DEFAULT_SHOP_HOURS;
+  if (typeof shopHours === 'function') return shopHours;
+  return () => shopHours;
+}
 
 export function understandWhen(text: string, ctx: WhenContext): WantedTime | null {
   if (typeof text !== 'string' || text.trim() === '') return null;
   if (!(ctx.now instanceof Date) || Number.isNaN(ctx.now.getTime())) throw new RangeError('understandWhen: ctx.now is not a valid Date');
   if (!isKnownTimeZone(ctx.timeZone)) throw new RangeError(`understandWhen: unknown time zone ${ctx.timeZone}`);
-  const wall = wallClock(ctx.now, ctx.timeZone);
-  return resolveText(text, wall, ctx.shopHours ?? DEFAULT_SHOP_HOURS);
+  const w = zonedWallClock(ctx.now, ctx.timeZone);
+  const now = { ...w, date: localDate(w.year, w.month, w.day), minuteOfDay: w.hour * 60 + w.minute };
+  return resolveText(text, now, hoursOn(ctx.shopHours));
 }
-
-export { formatWanted } from './format';
-export { isKnownTimeZone } from './calendar';

@@ -82,5 +82,3 @@ export function zhYear(s: string): number {
   if (/^[零〇一二三四五六七八九两]+$/.test(s)) return Number([...s].map((c) => DIGIT[c]).join(''));
   return zhNumber(s);
 }
-
-export const ZH_NUM = '[0-9零〇一二两三四五六七八九十]';

@@ -4,12 +4,32 @@
  */
 import type { ParsedResult } from 'chrono-node';
 import {
-  addDays, addMonths, compareYMD, daysInMonth, isValidYMD, nextWeekday, weekdayInWeek, weekdayOf, ymdString, type WallClock, type YMD,
-} from './calendar';
+  addDays, addMonths, dayPartEnd, daysInMonth, isValidDate, localDate, minuteToTime, nextWeekday, weekdayInWeek, weekdayOf,
+  type DayPart, type LocalDate, type OpeningWindow, type WantedTime,
+} from '../time';
+import { isoWeekday, SOONEST_TAG } from './components';
 import { enChrono, wordNumber } from './en';
-import type { DayPart, WantedTime } from './index';
 import { maskNonDates, normalizeText } from './normalize';
 import { zhChrono, ZH_PART_WORDS } from './zh';
+
+/** The shop's wall clock when the customer spoke. */
+export interface Now {
+  date: LocalDate;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** minutes after midnight */
+  minuteOfDay: number;
+}
+
+/** Opening hours on a date; null when the shop is closed that day. */
+export type HoursOn = (date: LocalDate) => OpeningWindow | null;
+
+/** The hours used when the shop's are not given, and for the am/pm reading on a day it is closed. */
+export const DEFAULT_SHOP_HOURS: OpeningWindow = { openMinute: 8 * 60 + 30, closeMinute: 18 * 60 };
 
 interface Piece {
   index: number;
@@ -27,10 +47,12 @@ interface Piece {
   prefix?: string;
   /** "3 days after January 12th", "2 weeks from Tuesday", "5 days before new year" */
   shift?: { n: number; unit: 'day' | 'week' | 'month' };
+  /** "asap", "尽快": the earliest day the shop can take the car */
+  soonest: boolean;
 }
 
 const EN_PART_WORDS: [RegExp, DayPart][] = [
-  [/\b(?:morning|a\.?m\.?\s*$|breakfast|mid-?\s?morning|early)\b/i, 'morning'],
+  [/\b(?:morning|a\.?m\.?\s*$|breakfast|mid-?\s?morning|early(?!\s+(?:next\s+)?(?:week|month)))\b/i, 'morning'],
   [/\b(?:noon|midday|mid-?\s?day|lunch(?:time)?|noonish)\b/i, 'noon'],
   [/\b(?:afternoon|mid-?\s?afternoon)\b/i, 'afternoon'],
   [/\b(?:evening|tonight|night|tonite|dinner(?:time)?)\b/i, 'evening'],
@@ -49,11 +71,11 @@ function toPiece(r: ParsedResult, zh: boolean): Piece {
   let part: DayPart | null = null;
   for (const t of tags) if (t.startsWith('when/part:')) part = t.slice('when/part:'.length) as DayPart;
   if (!part) part = detectPart(r.text, zh);
-  const p: Piece = { index: r.index, end: r.index + r.text.length, text: r.text, meridiemKnown: s.isCertain('meridiem'), part };
+  const p: Piece = { index: r.index, end: r.index + r.text.length, text: r.text, meridiemKnown: s.isCertain('meridiem'), part, soonest: tags.has(SOONEST_TAG) };
   if (s.isCertain('year')) p.year = s.get('year') ?? undefined;
   if (s.isCertain('month')) p.month = s.get('month') ?? undefined;
   if (s.isCertain('day')) p.day = s.get('day') ?? undefined;
-  if (s.isCertain('weekday')) p.weekday = s.get('weekday') ?? undefined;
+  if (s.isCertain('weekday')) p.weekday = isoWeekday(s.get('weekday')!);
   if (tags.has('result/relativeDate') && (s.isCertain('month') || s.isCertain('year'))) {
     // "in two months": chrono knows the month; the day is the same day of month
     p.year = s.get('year') ?? undefined;
@@ -88,6 +110,7 @@ function merge(a: Piece, b: Piece, between: string): Piece | null {
     ...pickDefined(hasTime(a) ? a : b, ['hour', 'minute']),
     meridiemKnown: a.meridiemKnown || b.meridiemKnown,
     part: a.part ?? b.part,
+    soonest: datePiece.soonest,
     index: a.index,
     end: b.end,
     text: a.text + between + b.text,
@@ -129,12 +152,19 @@ function minutesOf(h: number, m: number): number {
   return h * 60 + m;
 }
 
-/** An hour said without am/pm: the reading that falls inside shop hours, else as said. */
-function businessHour(hour: number, minute: number, hours: { openMinute: number; closeMinute: number }): number {
+/**
+ * An hour said without am/pm: the reading inside the day's opening hours; when neither is, the reading inside
+ * an ordinary working day (08:30–18:00: "5点半" to a shop closing at 17:00 is 17:30); else as said.
+ */
+function businessHour(hour: number, minute: number, hours: OpeningWindow | null): number {
   if (hour < 1 || hour > 11) return hour;
-  const inShop = (h: number) => minutesOf(h, minute) >= hours.openMinute && minutesOf(h, minute) <= hours.closeMinute;
-  if (inShop(hour)) return hour;
-  if (inShop(hour + 12)) return hour + 12;
+  const am = minutesOf(hour, minute);
+  const pm = am + 12 * 60;
+  for (const window of hours ? [hours, DEFAULT_SHOP_HOURS] : [DEFAULT_SHOP_HOURS]) {
+    const inside = (t: number) => t >= window.openMinute && t <= window.closeMinute;
+    if (inside(am)) return hour;
+    if (inside(pm)) return hour + 12;
+  }
   return hour;
 }
 
@@ -145,8 +175,6 @@ function partHour(hour: number, part: DayPart): number {
   if (part === 'evening' && hour === 12) return 0;
   return hour < 12 ? hour + 12 : hour;
 }
-
-const PART_END: Record<DayPart, number> = { morning: 12 * 60, noon: 14 * 60, afternoon: 18 * 60, evening: 24 * 60 };
 
 type WeekMod = 'next' | 'this' | 'last' | 'past' | 'coming' | null;
 
@@ -160,42 +188,53 @@ function weekModifier(text: string): WeekMod {
   return null;
 }
 
-function resolvePiece(p: Piece, now: WallClock, hours: { openMinute: number; closeMinute: number }): WantedTime | null {
-  const today: YMD = { y: now.y, m: now.m, d: now.d };
-  const nowMin = minutesOf(now.hh, now.mi);
+// How far "asap" looks for an open day before settling for tomorrow (a shop closed for a fortnight).
+const SOONEST_SCAN_DAYS = 14;
 
-  let hour = p.hour;
+function resolvePiece(p: Piece, now: Now, hoursOn: HoursOn): WantedTime | null {
+  const today = now.date;
   const minute = p.minute ?? 0;
-  if (hour !== undefined && !p.meridiemKnown) {
-    if (p.part === null) hour = businessHour(hour, minute, hours);
-    else hour = partHour(hour, p.part);
-  }
-  const tMin = hour !== undefined ? minutesOf(hour, minute) : undefined;
+  /** The clock minute wanted on `day`: an hour without am/pm is read against that day's hours. */
+  const minuteOn = (day: LocalDate): number | undefined => {
+    if (p.hour === undefined) return undefined;
+    let hour = p.hour;
+    if (!p.meridiemKnown) hour = p.part === null ? businessHour(hour, minute, hoursOn(day)) : partHour(hour, p.part);
+    return minutesOf(hour, minute);
+  };
   // is the wanted moment on `day` still ahead of now?
-  const ahead = (day: YMD): boolean => {
-    const c = compareYMD(day, today);
-    if (c !== 0) return c > 0;
-    if (tMin !== undefined) return tMin >= nowMin;
-    if (p.part) return PART_END[p.part] > nowMin;
+  const ahead = (day: LocalDate): boolean => {
+    if (day !== today) return day > today;
+    const t = minuteOn(day);
+    if (t !== undefined) return t >= now.minuteOfDay;
+    if (p.part) return dayPartEnd(p.part) > now.minuteOfDay;
     return true;
   };
+  /** Today while the shop is still open (and the part of the day not over), else the next day it opens. */
+  const soonestDay = (): LocalDate => {
+    const todayHours = hoursOn(today);
+    if (todayHours && now.minuteOfDay < todayHours.closeMinute && ahead(today)) return today;
+    for (let k = 1; k <= SOONEST_SCAN_DAYS; k++) if (hoursOn(addDays(today, k))) return addDays(today, k);
+    return addDays(today, 1);
+  };
 
-  let date: YMD | null = null;
-  if (p.year !== undefined && p.month !== undefined && p.day !== undefined) {
-    if (!isValidYMD(p.year, p.month, p.day)) return null;
-    date = { y: p.year, m: p.month, d: p.day };
+  let date: LocalDate | null = null;
+  if (p.soonest) {
+    date = soonestDay();
+  } else if (p.year !== undefined && p.month !== undefined && p.day !== undefined) {
+    if (!isValidDate(p.year, p.month, p.day)) return null;
+    date = localDate(p.year, p.month, p.day);
   } else if (p.month !== undefined && p.day !== undefined) {
-    for (let y = today.y; y <= today.y + 8 && !date; y++) {
-      if (isValidYMD(y, p.month, p.day) && ahead({ y, m: p.month, d: p.day })) date = { y, m: p.month, d: p.day };
+    for (let y = now.year; y <= now.year + 8 && !date; y++) {
+      if (isValidDate(y, p.month, p.day) && ahead(localDate(y, p.month, p.day))) date = localDate(y, p.month, p.day);
     }
     if (!date) return null;
   } else if (p.day !== undefined) {
     if (p.day < 1 || p.day > 31) return null;
     for (let k = 0; k < 14 && !date; k++) {
-      const y = today.y + Math.floor((today.m - 1 + k) / 12);
-      const m = ((today.m - 1 + k) % 12) + 1;
-      if (p.day <= daysInMonth(y, m) && ahead({ y, m, d: p.day })) {
-        const cand = { y, m, d: p.day };
+      const y = now.year + Math.floor((now.month - 1 + k) / 12);
+      const m = ((now.month - 1 + k) % 12) + 1;
+      if (p.day <= daysInMonth(y, m) && ahead(localDate(y, m, p.day))) {
+        const cand = localDate(y, m, p.day);
         // "Monday 21", "Fri 14th": a weekday with a day of month picks the month where they agree
         if (p.weekday === undefined || weekdayOf(cand) === p.weekday) date = cand;
       }
@@ -215,28 +254,24 @@ function resolvePiece(p: Piece, now: WallClock, hours: { openMinute: number; clo
     }
   } else if (p.month !== undefined) {
     return null; // a month on its own is not a day
-  } else if (hour !== undefined || p.part) {
+  } else if (p.hour !== undefined || p.part) {
     date = ahead(today) ? today : addDays(today, 1);
   } else {
     return null;
   }
 
-  if (!date) return null;
   if (p.shift) date = p.shift.unit === 'month' ? addMonths(date, p.shift.n) : addDays(date, p.shift.unit === 'week' ? 7 * p.shift.n : p.shift.n);
-  if (!ahead(date) && compareYMD(date, today) < 0) return null;
-  if (compareYMD(date, today) === 0 && tMin !== undefined && tMin < nowMin) return null;
-  return {
-    date: ymdString(date),
-    time: hour !== undefined ? `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` : null,
-    part: p.part,
-  };
+  if (date < today) return null;
+  const t = minuteOn(date);
+  if (date === today && t !== undefined && t < now.minuteOfDay) return null;
+  return { date, time: t === undefined ? null : minuteToTime(t), part: p.part };
 }
 
-export function resolveText(raw: string, now: WallClock, hours: { openMinute: number; closeMinute: number }): WantedTime | null {
+export function resolveText(raw: string, now: Now, hoursOn: HoursOn): WantedTime | null {
   const text = maskNonDates(normalizeText(raw));
   const zh = /[\u3400-\u9fff]/.test(text);
   // reference whose local fields are the shop's wall clock (see index.ts)
-  const ref = new Date(now.y, now.m - 1, now.d, now.hh, now.mi, now.ss);
+  const ref = new Date(now.year, now.month - 1, now.day, now.hour, now.minute, now.second);
   const parser = zh ? zhChrono() : enChrono();
   const results = parser.parse(text, ref, { forwardDate: true });
   const pieces = results
@@ -250,13 +285,14 @@ export function resolveText(raw: string, now: WallClock, hours: { openMinute: nu
     if (!zh && wdDay && p.weekday !== undefined && p.day === undefined && p.hour !== undefined) {
       Object.assign(p, { day: Number(wdDay[1]), hour: undefined, minute: undefined, meridiemKnown: false });
     }
-    if (/^(?:the|this|my)\s+day$/i.test(p.text)) Object.assign(p, { year: now.y, month: now.m, day: now.d, weekday: undefined });
+    if (/^(?:the|this|my)\s+day$/i.test(p.text)) Object.assign(p, { year: now.year, month: now.month, day: now.day, weekday: undefined });
   }
   if (pieces.length === 0) return null;
   for (const p of pieces) p.prefix = (/(?:next|following|coming|upcoming|this\s+past|past|this|last|previous)\s+$/i.exec(text.slice(Math.max(0, p.index - 20), p.index)) ?? [''])[0];
   const groups = groupPieces(pieces, text);
-  // the first group that names a day or an hour; a lone part of the day otherwise
-  const best = groups.find((g) => hasDate(g) || hasTime(g)) ?? groups[0];
+  // the first group that names a day or an hour, "asap" only when nothing more precise was said; a lone part of the day otherwise
+  const named = (g: Piece) => hasDate(g) || hasTime(g);
+  const best = groups.find((g) => named(g) && !g.soonest) ?? groups.find(named) ?? groups[0];
   if (!zh && hasDate(best)) {
     const m = /(\d{1,2}|[a-z]+(?:[\s-][a-z]+)?)\s+(days?|weeks?|months?)\s+(from|after|before)\s+(?:the\s+)?$/i.exec(text.slice(Math.max(0, best.index - 40), best.index));
     if (m) {
@@ -264,5 +300,5 @@ export function resolveText(raw: string, now: WallClock, hours: { openMinute: nu
       if (n > 0) best.shift = { n: /before/i.test(m[3]) ? -n : n, unit: m[2].toLowerCase().startsWith('day') ? 'day' : m[2].toLowerCase().startsWith('week') ? 'week' : 'month' };
     }
   }
-  return resolvePiece(best, now, hours);
+  return resolvePiece(best, now, hoursOn);
 }

@@ -6,65 +6,25 @@
  * year are left for the forward resolution in resolve.ts.
  */
 import * as chrono from 'chrono-node';
-import type { Parser, ParsingContext } from 'chrono-node';
-import { addDays, addMonths, isValidYMD, weekdayInWeek, type YMD } from './calendar';
+import type { Parser, ParsingContext, Refiner } from 'chrono-node';
+import { addDays, addMonths, dateParts, lastDayOfMonth, localDate, weekdayInWeek, weekdayOf, type DayPart } from '../time';
+import { assignDate, chronoWeekday, dateComponents, monthStart, refDate, simpleParser, SOONEST_TAG } from './components';
+import { LUNAR_HOLIDAYS_ZH, QINGMING_ZH, FIXED_HOLIDAYS_ZH } from './holidays';
+import { lunarToLocalDate, nextLunarDate, nextQingming } from './lunar';
 import { zhNumber, zhYear } from './normalize';
-import { FIXED_HOLIDAYS_ZH } from './holidays';
-
-type Components = { [c in chrono.Component]?: number };
-
-export function refYMD(context: ParsingContext): YMD {
-  const t = context.reference.instant;
-  return { y: t.getFullYear(), m: t.getMonth() + 1, d: t.getDate() };
-}
-
-function ymdComponents(a: YMD): Components {
-  return { year: a.y, month: a.m, day: a.d };
-}
-
-/**
- * chrono drops results whose implied date is invalid (29日 said in February, 2月29日 in a common year);
- * imply a month/year where the certain parts exist so that forward resolution can find it.
- */
-export function withValidImplied(context: ParsingContext, comps: Components): chrono.ParsingComponents {
-  const pc = context.createParsingComponents(comps);
-  if (comps.day !== undefined && comps.year === undefined) {
-    const today = refYMD(context);
-    for (let k = 0; k < 100; k++) {
-      const y = comps.month !== undefined ? today.y + k : today.y + Math.floor((today.m - 1 + k) / 12);
-      const m = comps.month ?? ((today.m - 1 + k) % 12) + 1;
-      const notBefore = y > today.y || m > today.m || (m === today.m && comps.day >= today.d);
-      if (isValidYMD(y, m, comps.day) && notBefore) {
-        pc.imply('year', y);
-        if (comps.month === undefined) pc.imply('month', m);
-        break;
-      }
-    }
-  }
-  return pc;
-}
-
-export function simpleParser(re: RegExp, extract: (context: ParsingContext, m: RegExpMatchArray) => Components | chrono.ParsingComponents | null): Parser {
-  return {
-    pattern: () => re,
-    extract: (context, m) => {
-      const r = extract(context, m);
-      if (r === null || r instanceof chrono.ParsingComponents) return r;
-      return withValidImplied(context, r);
-    },
-  };
-}
 
 const N = '(?:\\d{1,2}|[零〇一二两三四五六七八九十]{1,3})';
 const DAYN = '(?:\\d{1,2}|初[一二三四五六七八九十]|[一二三四五六七八九十廿]{1,3})';
-const MONTHN = '(?:\\d{1,2}|[一二三四五六七八九十]{1,2}|正|冬|腊)';
+const MONTHN = '(?:\\d{1,2}|[一二三四五六七八九十]{1,2})';
+const LUNAR_MONTHN = '(?:正|冬|腊|十[一二]?|[一二三四五六七八九]|\\d{1,2})';
+const LUNAR_MARK = '(?:农历|阴历|旧历)';
 
 function dayNumber(s: string): number {
   if (s.startsWith('初')) return zhNumber(s.slice(1));
   if (s.startsWith('廿')) return 20 + (s.length > 1 ? zhNumber(s.slice(1)) : 0);
   return zhNumber(s);
 }
-function monthNumber(s: string): number {
+function lunarMonthNumber(s: string): number {
   if (s === '正') return 1;
   if (s === '冬') return 11;
   if (s === '腊') return 12;
@@ -74,12 +34,32 @@ function monthNumber(s: string): number {
 /** 2026年12月1日, 二零零四年八月十五, 2026年12月1号 */
 const yearMonthDay = simpleParser(
   new RegExp(`(\\d{4}|[零〇一二两三四五六七八九千]{2,4})\\s*年\\s*(${MONTHN})\\s*月\\s*(${DAYN})\\s*[日号]?`),
-  (_c, m) => {
+  (context, m) => {
+    if (new RegExp(`${LUNAR_MARK}\\s*$`).test(context.text.slice(0, m.index ?? 0))) return null;
     const y = zhYear(m[1]);
-    const mo = monthNumber(m[2]);
+    const mo = zhNumber(m[2]);
     const d = dayNumber(m[3]);
     if (!(y > 0) || !(mo >= 1 && mo <= 12) || !(d >= 1 && d <= 31)) return null;
     return { year: y, month: mo, day: d };
+  },
+);
+
+/**
+ * Lunar dates: 正月十五, 腊月二十三, 冬月初一, 农历八月十五, 阴历十月初一, 2027年正月初八. A month number is
+ * lunar only with 农历/阴历 (or 闰) before it (八月十五号 alone is 15 August); 正月, 冬月 and 腊月 are lunar names.
+ */
+const lunarDate = simpleParser(
+  new RegExp(`(${LUNAR_MARK})?\\s*(?:(\\d{4}|[零〇一二两三四五六七八九]{4})\\s*年\\s*)?(${LUNAR_MARK})?\\s*(闰)?\\s*(${LUNAR_MONTHN})\\s*月\\s*(${DAYN})(?![0-9一二三四五六七八九十])\\s*[日号]?`),
+  (context, m) => {
+    const [, markBefore, yearText, markAfter, leap, monthText, dayText] = m;
+    const named = /^[正冬腊]$/.test(monthText);
+    if (!markBefore && !markAfter && !named && !leap) return null;
+    const month = lunarMonthNumber(monthText);
+    const day = dayNumber(dayText);
+    if (!(month >= 1 && month <= 12) || !(day >= 1 && day <= 30)) return null;
+    const date = yearText ? lunarToLocalDate(zhYear(yearText), month, day, Boolean(leap)) : nextLunarDate(refDate(context), month, day, Boolean(leap));
+    // outside the table: claim the words anyway (an empty result), so that 腊月二十三 is never read as 23 December
+    return date ? dateComponents(date) : context.createParsingComponents({});
   },
 );
 
@@ -92,10 +72,10 @@ const monthDay = simpleParser(
     if (m[1]) {
       const rel = m[1];
       const offset = rel.startsWith('下下') ? 2 : rel.startsWith('下') || rel === '次' ? 1 : rel.startsWith('上') ? -1 : 0;
-      const base = addMonths({ ...refYMD(context), d: 1 }, offset);
-      return { year: base.y, month: base.m, day: d };
+      const base = monthStart(context, offset);
+      return { year: base.year, month: base.month, day: d };
     }
-    const mo = monthNumber(m[2]);
+    const mo = zhNumber(m[2]);
     if (!(mo >= 1 && mo <= 12)) return null;
     // "3月5" without 日/号 must not be a time like "3月5点": the time parser handles 点, so reject here
     const after = context.text.slice((m.index ?? 0) + m[0].length);
@@ -148,10 +128,7 @@ const RELATIVE_DAYS: Record<string, number> = {
 };
 const relativeDay = simpleParser(
   /(大大后天|大后天|大前天|今天|今日|今儿|当天|本日|明天|明日|明儿|次日|隔天|第二天|后天|後天|昨天|昨日|前天|今晚|今早|今晨|今夜|明早|明晚|明晨|明夜|昨晚)/,
-  (context, m) => {
-    const offset = RELATIVE_DAYS[m[1]];
-    return ymdComponents(addDays(refYMD(context), offset));
-  },
+  (context, m) => dateComponents(addDays(refDate(context), RELATIVE_DAYS[m[1]])),
 );
 
 /** 3天后, 两天以后, 一周后, 两个星期后, 一个月后, 2小时后, 30分钟后, 过两天, 5天前 */
@@ -167,23 +144,32 @@ const durationAfter = simpleParser(
     if (m[5]) n += 0.5;
     const sign = m[6] && /前/.test(m[6]) ? -1 : 1;
     const t = context.reference.instant;
-    const today = refYMD(context);
+    const today = refDate(context);
     if (unit === '小时' || unit === '钟头' || unit === '分钟' || unit === '分') {
       const minutes = (unit === '分钟' || unit === '分' ? n : n * 60) * sign;
       const at = new Date(t.getFullYear(), t.getMonth(), t.getDate(), t.getHours(), t.getMinutes() + Math.round(minutes));
       return { year: at.getFullYear(), month: at.getMonth() + 1, day: at.getDate(), hour: at.getHours(), minute: at.getMinutes() };
     }
     if (!Number.isInteger(n)) return null;
-    if (unit === '天' || unit === '日') return ymdComponents(addDays(today, n * sign));
-    if (unit === '周' || unit === '星期' || unit === '礼拜') return ymdComponents(addDays(today, 7 * n * sign));
-    if (unit === '月') return ymdComponents(addMonths(today, n * sign));
-    return ymdComponents(addMonths(today, 12 * n * sign));
+    if (unit === '天' || unit === '日') return dateComponents(addDays(today, n * sign));
+    if (unit === '周' || unit === '星期' || unit === '礼拜') return dateComponents(addDays(today, 7 * n * sign));
+    if (unit === '月') return dateComponents(addMonths(today, n * sign));
+    return dateComponents(addMonths(today, 12 * n * sign));
   },
 );
 
-const WEEKDAY_CHAR: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 0 };
+// ISO weekdays
+const WEEKDAY_CHAR: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
 
-function weekOffset(mod: string | undefined): number | null {
+/**
+ * Weeks from this one that 下/上/这 before 周X, 周末 or 周 point to; null when there is none.
+ * The 下 of 一下 ("帮我看一下周五", "等一下周末再说") belongs to 一, not to the week: 一下下周三 is next
+ * week's. Other verb + 下 (看下周三) stay "next week": 看下 is also short for 看看, but 下周 is the
+ * likelier reading and both agree whenever the day is still ahead this week.
+ */
+function weekOffset(context: ParsingContext, index: number, said: string | undefined): number | null {
+  let mod = said;
+  if (mod?.startsWith('下') && /一\s*$/.test(context.text.slice(0, index))) mod = mod.slice(1).replace(/^个/, '');
   if (!mod) return null;
   if (mod.startsWith('下下')) return 2;
   if (mod.startsWith('上上')) return -2;
@@ -197,39 +183,74 @@ const weekday = simpleParser(
   /(上上个?|下下个?|上个?|下个?|这个?|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天1-7])/,
   (context, m) => {
     const wd = WEEKDAY_CHAR[m[2]];
-    const off = weekOffset(m[1]);
-    if (off === null) return { weekday: wd };
-    return { ...ymdComponents(weekdayInWeek(refYMD(context), wd, off)), weekday: wd };
+    const off = weekOffset(context, m.index ?? 0, m[1]);
+    if (off === null) return { weekday: chronoWeekday(wd) };
+    return { ...dateComponents(weekdayInWeek(refDate(context), wd, off)), weekday: chronoWeekday(wd) };
   },
 );
 
 /** 周末, 这周末, 下周末, 这个周末 → Saturday */
 const weekend = simpleParser(/(上上个?|下下个?|上个?|下个?|这个?|本)?\s*(?:周末|礼拜天和礼拜六)/, (context, m) => {
-  const off = weekOffset(m[1]);
-  const today = refYMD(context);
-  if (off === null) {
-    const sat = weekdayInWeek(today, 6, 0);
-    const sun = weekdayInWeek(today, 0, 0);
-    // on a Sunday "周末" is today; otherwise the coming Saturday
-    const wd = new Date(Date.UTC(today.y, today.m - 1, today.d)).getUTCDay();
-    return ymdComponents(wd === 0 ? sun : sat);
-  }
-  return ymdComponents(weekdayInWeek(today, 6, off));
+  const off = weekOffset(context, m.index ?? 0, m[1]);
+  const today = refDate(context);
+  // on a Sunday "周末" is today; otherwise the coming Saturday
+  if (off === null) return dateComponents(weekdayOf(today) === 7 ? today : weekdayInWeek(today, 6, 0));
+  return dateComponents(weekdayInWeek(today, 6, off));
 });
 
-/** 下周, 下个星期, 下下周 with no day named: that week's Monday, the first day a customer could mean. */
+/** 下周, 下个星期, 下下周, 下周初 with no day named: that week's Monday, the first day a customer could mean. */
 const bareWeek = simpleParser(/(下下个?|下个?)\s*(?:周|星期|礼拜)(?!\s*[一二三四五六日天1-7末])/, (context, m) => {
-  const off = weekOffset(m[1]);
-  return ymdComponents(weekdayInWeek(refYMD(context), 1, off ?? 1));
+  const off = weekOffset(context, m.index ?? 0, m[1]);
+  if (off === null) return null;
+  return dateComponents(weekdayInWeek(refDate(context), 1, off));
 });
 
-/** Fixed-date holidays: 元旦, 情人节, 劳动节/五一, 国庆/十一, 圣诞 … (year resolved forward later) */
-const holidayNames = Object.keys(FIXED_HOLIDAYS_ZH).sort((a, b) => b.length - a.length);
+/** 月底, 这个月底, 本月末, 下个月底, 12月底 → the month's last day; 月底 on the last day means next month's. */
+const monthEnd = simpleParser(new RegExp(`(?:(这个?|本|下下个?|下个?|次)|(${MONTHN})\\s*)?月\\s*(?:底|末)`), (context, m) => {
+  const today = refDate(context);
+  if (m[2]) {
+    const month = zhNumber(m[2]);
+    if (!(month >= 1 && month <= 12)) return null;
+    let end = lastDayOfMonth(localDate(dateParts(today).year, month, 1));
+    if (end < today) end = lastDayOfMonth(addMonths(end, 12));
+    return dateComponents(end);
+  }
+  const rel = m[1] ?? '';
+  const offset = rel.startsWith('下下') ? 2 : rel.startsWith('下') || rel === '次' ? 1 : 0;
+  let end = lastDayOfMonth(addMonths(today, offset));
+  if (offset === 0 && end === today) end = lastDayOfMonth(addMonths(today, 1));
+  return dateComponents(end);
+});
+
+/**
+ * What customers say when the day does not matter, only soon: 尽快, 越快越好, 最早, 马上. The day is
+ * decided in resolve.ts, against the shop's hours. "最早几点开门" asks about opening hours, not a day.
+ */
+const soonest = simpleParser(/(尽快|尽早|越快越好|越早越好|最早|马上|立刻|立即)/, (context, m) => {
+  const after = context.text.slice((m.index ?? 0) + m[0].length);
+  if (/^\s*(?:几点|什么时候)?\s*(?:开门|营业|上班|开工|关门|下班)/.test(after)) return null;
+  const comps = context.createParsingComponents(dateComponents(refDate(context)));
+  comps.addTag(SOONEST_TAG);
+  return comps;
+});
+
+/**
+ * Holidays by name: fixed Gregorian ones (元旦, 劳动节/五一, 国庆/十一, 圣诞 …; the year is resolved
+ * forward later), lunar ones (春节, 大年初二, 元宵, 端午, 七夕, 中秋, 重阳, 腊八, 除夕) and 清明 from the
+ * tables in lunar.ts, the next one on or after today.
+ */
+const holidayNames = [...Object.keys(FIXED_HOLIDAYS_ZH), ...Object.keys(LUNAR_HOLIDAYS_ZH), ...QINGMING_ZH].sort((a, b) => b.length - a.length);
 const holiday = simpleParser(new RegExp(`(${holidayNames.join('|')})`), (context, m) => {
   const name = m[1];
   const i = m.index ?? 0;
   const after = context.text.slice(i + name.length);
   const before = context.text.slice(0, i);
+  const today = refDate(context);
+  if (name in LUNAR_HOLIDAYS_ZH || QINGMING_ZH.includes(name)) {
+    const [month, day] = LUNAR_HOLIDAYS_ZH[name] ?? [0, 0];
+    const date = month ? nextLunarDate(today, month, day) : nextQingming(today);
+    return date ? dateComponents(date) : context.createParsingComponents({});
+  }
   // 十一 and 五一 are also numbers: only a holiday when not followed by a unit or digit
   if ((name === '十一' || name === '五一') && (/^\s*(?:点|时|号|日|月|分|个|[0-9一二三四五六七八九十:.])/.test(after) || /[0-9一二三四五六七八九十月年第]$/.test(before))) return null;
   const [month, day] = FIXED_HOLIDAYS_ZH[name];
@@ -238,9 +259,7 @@ const holiday = simpleParser(new RegExp(`(${holidayNames.join('|')})`), (context
 
 // ---- time of day ----------------------------------------------------------------------------
 
-export type Part = 'morning' | 'noon' | 'afternoon' | 'evening';
-
-export const ZH_PART_WORDS: [RegExp, Part][] = [
+export const ZH_PART_WORDS: [RegExp, DayPart][] = [
   [/凌晨|清晨|早上|早晨|上午|一早|今早|明早|今晨|明晨|早间|大早|^早|(?<=[^提稍]|^)早(?=\s*[0-9零一二两三四五六七八九十])/, 'morning'],
   [/中午|午间|正午|午饭/, 'noon'],
   [/下午|午后/, 'afternoon'],
@@ -250,13 +269,13 @@ export const ZH_PART_WORDS: [RegExp, Part][] = [
 const PART = '(凌晨|清晨|早上|早晨|上午|一早|今早|明早|今晨|明晨|大早|早间|早|中午|午间|正午|下午|午后|傍晚|晚上|晚间|夜里|夜间|夜晚|今晚|明晚|今夜|明夜|半夜|深夜|晚)';
 const MIN = '(\\d{1,2}|半|一刻|两刻|二刻|三刻|整|正|[零一二三四五六七八九十]{1,3})';
 
-function partOf(word: string | undefined): Part | null {
+function partOf(word: string | undefined): DayPart | null {
   if (!word) return null;
   for (const [re, p] of ZH_PART_WORDS) if (re.test(word)) return p;
   return null;
 }
 
-export function applyPart(hour: number, part: Part | null, word?: string): number {
+function applyPart(hour: number, part: DayPart | null, word?: string): number {
   if (part === null) return hour;
   if (part === 'morning') return hour === 12 && word !== '凌晨' ? 12 : hour;
   if (part === 'noon') return hour >= 1 && hour <= 5 ? hour + 12 : hour;
@@ -315,10 +334,7 @@ const time = simpleParser(
     if (hour === 24) hour = 0;
     const comps = context.createParsingComponents({ hour, minute });
     if (meridiemKnown || hour >= 13 || hour === 0) comps.assign('meridiem', hour >= 12 ? 1 : 0);
-    if (partWord && /^(今|明)/.test(partWord)) {
-      const day = addDays(refYMD(context), partWord.startsWith('明') ? 1 : 0);
-      comps.assign('year', day.y).assign('month', day.m).assign('day', day.d);
-    }
+    if (partWord && /^(今|明)/.test(partWord)) assignDate(comps, addDays(refDate(context), partWord.startsWith('明') ? 1 : 0));
     if (part) comps.addTag(`when/part:${part}`);
     return comps;
   },
@@ -332,17 +348,45 @@ const partOnly = simpleParser(new RegExp(PART.replace('|早|', '|').replace('|�
   if (/[提稍太很较]$/.test(context.text.slice(0, i))) return null;
   const comps = context.createParsingComponents({});
   comps.imply('hour', part === 'morning' ? 9 : part === 'noon' ? 12 : part === 'afternoon' ? 15 : 19);
-  if (/^(今|明)/.test(m[1])) {
-    const day = addDays(refYMD(context), m[1].startsWith('明') ? 1 : 0);
-    comps.assign('year', day.y).assign('month', day.m).assign('day', day.d);
-  }
+  if (/^(今|明)/.test(m[1])) assignDate(comps, addDays(refDate(context), m[1].startsWith('明') ? 1 : 0));
   comps.addTag(`when/part:${part}`);
   comps.addTag('when/partOnly');
   return comps;
 });
 
-export const ZH_PARSERS: Parser[] = [
-  yearMonthDay, monthDay, numericDate, slashMonthDay, dayOnly, relativeDay, durationAfter, weekday, weekend, bareWeek, holiday, time, partOnly,
+/**
+ * 下午周三, 上午下周一: a part of the day before the day. chrono's own date-time merge takes a bare part
+ * ("下午", nothing certain) for the date and drops the weekday after it; merged here first, the other
+ * way round.
+ */
+const partBeforeDay: Refiner = {
+  refine: (context, results) => {
+    const sorted = [...results].sort((a, b) => a.index - b.index);
+    const out: chrono.ParsingResult[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      const part = sorted[i];
+      const day = sorted[i + 1];
+      const end = part.index + part.text.length;
+      const between = day && day.index >= end ? context.text.slice(end, day.index) : null;
+      const pureDay = day && !day.start.isCertain('hour') && ['weekday', 'day', 'month'].some((c) => day.start.isCertain(c as chrono.Component));
+      const purePart = part.tags().has('when/partOnly') && !part.start.isCertain('day');
+      if (purePart && pureDay && between !== null && /^\s*$/.test(between)) {
+        const merged = day.clone();
+        merged.index = part.index;
+        merged.text = context.text.slice(part.index, day.index + day.text.length);
+        merged.start.imply('hour', part.start.get('hour') ?? 12);
+        merged.addTags(part.tags());
+        out.push(merged);
+        i++;
+      } else out.push(part);
+    }
+    return out;
+  },
+};
+
+const ZH_PARSERS: Parser[] = [
+  yearMonthDay, lunarDate, monthDay, numericDate, slashMonthDay, dayOnly, relativeDay, durationAfter, weekday, weekend, bareWeek, monthEnd,
+  soonest, holiday, time, partOnly,
 ];
 
 let instance: chrono.Chrono | null = null;
@@ -355,6 +399,9 @@ export function zhChrono(): chrono.Chrono {
     ...ZH_PARSERS,
     ...c.parsers.filter((p) => !/TimeExpression|Weekday|Casual|Deadline|Ago/.test(p.constructor.name)),
   ];
+  // after chrono's first overlap removal, before its date-time merge
+  const [overlapRemoval, ...rest] = c.refiners;
+  c.refiners = [overlapRemoval, partBeforeDay, ...rest];
   instance = c;
   return c;
 }
