@@ -8,7 +8,7 @@ import type { Flow, FlowContext, Noted, Step } from './core/flow';
 import type { Option, Question, Reply } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
 import type { ServiceMention } from '../services/understanding/types';
-import type { WantedTime } from '../services/when';
+import type { WantedTime } from '../services/time';
 import { localParts } from '../services/time';
 import type { BookingView, VehicleView } from '../services/desk/types';
 import { SLOT_OFFER, type SlotOfferInput, type SlotOfferResult } from './slot-offer-dialog';

@@ -3,9 +3,7 @@
  * One place, so a date reads the same in every dialog and notice.
  */
 import { formatFen } from '../services/costs';
-import { formatLocal, formatLocalDate, minuteToTime, type LocalDate } from '../services/time';
-import { formatWanted } from '../services/when';
-import type { WantedTime } from '../services/when';
+import { formatLocal, formatLocalDate, formatWanted, minuteToTime, type LocalDate, type WantedTime } from '../services/time';
 import type { Locale } from '../services/locale';
 import type { Bilingual, ServiceView } from '../services/desk/types';
 import type { OpeningWindow } from '../services/calendar';

@@ -5,7 +5,7 @@
 import type { Flow, FlowContext, Step } from './core/flow';
 import type { Question } from './core/question';
 import { NO_WORDS } from './core/reader';
-import type { WantedTime } from '../services/when';
+import type { WantedTime } from '../services/time';
 import { bookingOptions, describe, summarise, type BookingSummary } from './booking-choice';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
 import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';

@@ -7,7 +7,7 @@
 import type { Flow, FlowContext, Step } from './core/flow';
 import type { Question } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
-import type { WantedTime } from '../services/when';
+import type { WantedTime } from '../services/time';
 import { localParts } from '../services/time';
 import { bookingOptions, describe, implied, summarise, type BookingSummary } from './booking-choice';
 import { SLOT_OFFER, type SlotOfferInput, type SlotOfferResult } from './slot-offer-dialog';

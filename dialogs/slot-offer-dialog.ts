@@ -7,7 +7,7 @@
 import type { Flow, FlowContext, Step } from './core/flow';
 import type { Question } from './core/question';
 import { YES_WORDS } from './core/reader';
-import type { WantedTime } from '../services/when';
+import type { WantedTime } from '../services/time';
 import type { SlotOffer } from '../services/desk/types';
 import { day, hoursText, when as formatWhen, wanted as formatWanted } from './format';
 

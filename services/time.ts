@@ -353,10 +353,10 @@ export function formatLocal(instant: Date, tz: string, locale: Locale): string {
 /** "11月28日（周六）上午10:00" / "Sat 28 Nov, 10:00"; a part of the day without a time: "…下午" / "…, afternoon". */
 export function formatWanted(wanted: WantedTime, locale: Locale): string {
   const day = formatLocalDate(wanted.date, locale);
-  const minute = wanted.time === null ? null : timeToMinute(wanted.time);
   if (locale === 'zh') {
-    const part = wanted.part ?? (minute === null ? null : dayPartOf(minute));
-    return `${day}${part ? DAY_PART_NAMES.zh[part] : ''}${wanted.time ?? ''}`;
+    // A 24-hour time says the part of day already ("下午15:00" reads twice); the part alone is shown.
+    if (wanted.time) return `${day}${wanted.time}`;
+    return `${day}${wanted.part ? DAY_PART_NAMES.zh[wanted.part] : ''}`;
   }
   if (wanted.time) return `${day}, ${wanted.time}`;
   return wanted.part ? `${day}, ${DAY_PART_NAMES.en[wanted.part]}` : day;

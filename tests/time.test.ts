@@ -180,7 +180,7 @@ describe('parts of the day', () => {
 describe('formatWanted', () => {
   const w = (date: string, time: string | null = null, part: WantedTime['part'] = null): WantedTime => ({ date, time, part });
   it('formats in Chinese and English', () => {
-    expect(formatWanted(w('2026-11-28', '10:00'), 'zh')).toBe('11月28日（周六）上午10:00');
+    expect(formatWanted(w('2026-11-28', '10:00'), 'zh')).toBe('11月28日（周六）10:00');
     expect(formatWanted(w('2026-11-28', '10:00'), 'en')).toBe('Sat 28 Nov, 10:00');
     expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'zh')).toBe('11月28日（周六）下午');
     expect(formatWanted(w('2026-11-28', null, 'afternoon'), 'en')).toBe('Sat 28 Nov, afternoon');
@@ -188,10 +188,10 @@ describe('formatWanted', () => {
     expect(formatWanted(w('2026-12-01'), 'en')).toBe('Tue 1 Dec');
   });
 
-  it('names the part of a clock time in Chinese', () => {
-    expect(formatWanted(w('2026-11-28', '12:30'), 'zh')).toBe('11月28日（周六）中午12:30');
-    expect(formatWanted(w('2026-11-28', '15:00'), 'zh')).toBe('11月28日（周六）下午15:00');
-    expect(formatWanted(w('2026-11-27', '21:00', 'evening'), 'zh')).toBe('11月27日（周五）晚上21:00');
+  it('a 24-hour time is not prefixed with its part of day ("下午15:00" says it twice)', () => {
+    expect(formatWanted(w('2026-11-28', '12:30'), 'zh')).toBe('11月28日（周六）12:30');
+    expect(formatWanted(w('2026-11-28', '15:00'), 'zh')).toBe('11月28日（周六）15:00');
+    expect(formatWanted(w('2026-11-27', '21:00', 'evening'), 'zh')).toBe('11月27日（周五）21:00');
     expect(formatWanted(w('2026-11-29', '07:00', 'morning'), 'en')).toBe('Sun 29 Nov, 07:00');
   });
 });

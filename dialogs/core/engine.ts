@@ -17,7 +17,7 @@ import type { CustomerRef, FrontDesk } from '../../services/desk/types';
 import { understand } from '../../services/understanding';
 import type { CustomerRequest, Intent } from '../../services/understanding/types';
 import type { Locale } from '../../services/locale';
-import { formatWanted } from '../../services/when';
+import { formatWanted } from '../../services/time';
 import { t, type MessageKey, type MessageVars, type PlainKey } from '../i18n';
 import { bare, isSkip, readField } from './fields';
 import { readChoice } from './reader';

@@ -4,7 +4,7 @@
  * failed read carries the catalogue key of the specific re-prompt.
  */
 import type { CustomerRequest, ServiceMention } from '../../services/understanding/types';
-import type { WantedTime } from '../../services/when';
+import type { WantedTime } from '../../services/time';
 import { parseMileage, parseMobile, parseName, parsePlate, parseVin } from '../../services/registration';
 import type { PlainKey } from '../i18n';
 

@@ -7,7 +7,7 @@ import type { PrismaClient } from '../db/client';
 import { loadShopSnapshot } from '../shop-snapshot';
 import { openingFor, type OpeningWindow } from '../calendar';
 import { addDays, timeToMinute, type LocalDate } from '../time';
-import type { WantedTime } from '../when';
+import type { WantedTime } from '../time';
 import {
   BookingNotChangeableError,
   BookingNotFoundError,

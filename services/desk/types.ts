@@ -8,7 +8,7 @@
 import type { CostBreakdown } from '../costs';
 import type { CatalogueEntry } from '../catalog';
 import type { LocalDate } from '../time';
-import type { WantedTime } from '../when';
+import type { WantedTime } from '../time';
 import type { OpeningWindow } from '../calendar';
 import type { Locale } from '../locale';
 

@@ -12,8 +12,6 @@ import { DEFAULT_SHOP_HOURS, resolveText, type HoursOn } from './resolve';
 
 // The types of a wanted time live in the time module; they are re-exported for callers of understandWhen.
 export type { DayPart, WantedTime } from '../time';
-/** @deprecated import formatWanted from services/time; kept while dialogs move over. */
-export { formatWanted } from '../time';
 
 /**
  * The shop's opening hours, for an hour said without am/pm ("3点" is 15:00 to a shop open 08:30–18:00):

@@ -8,7 +8,7 @@ import type { CatalogueEntry } from '../../services/catalog';
 import { estimateFor } from '../../services/booking/estimate';
 import type { CatalogItemWithParts } from '../../services/shop-snapshot';
 import { addDays, localParts, minuteToTime, timeToMinute, weekdayOf, zonedInstant, type LocalDate } from '../../services/time';
-import type { WantedTime } from '../../services/when';
+import type { WantedTime } from '../../services/time';
 import type { OpeningWindow } from '../../services/calendar';
 import type { Locale } from '../../services/locale';
 import type {
