@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import secureJson from 'secure-json-parse';
 import { z } from 'zod';
 import type { Logger } from '../logger';
@@ -103,6 +103,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, message } = describeError(error, request, bodyLimit);
+    if (status === 413) {
+      // fastify would close the connection while the client is still sending, and most
+      // clients then report a broken connection instead of this answer: read the rest and
+      // throw it away, as the old front door did, and keep the connection.
+      reply.removeHeader('connection');
+      request.raw.resume();
+    }
     if (status >= 500) {
       logger.error('request failed', { requestId: request.id, method: request.method, url: request.routeOptions.url ?? request.url.split('?')[0], error });
       return reply.code(500).send({ error: 'internal error', requestId: String(request.id) });
@@ -129,6 +136,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -10,7 +10,7 @@ export interface ApiOptions {
 }
 
 /** Row ids (cuid): checked before any query, so junk never reaches the database. */
-export const idSchema = z.string().regex(/^[a-z0-9]{20,40}$/i, 'not a valid id');
+export const idSchema = z.string().regex(/^[A-Za-z0-9]{20,40}$/, 'not a valid id');
 
 /** Either way of sending the key (OpenAPI security requirement). */
 export const apiSecurity: Array<Record<string, string[]>> = [{ apiKey: [] }, { bearer: [] }];
