@@ -7,7 +7,7 @@ import { errorResponses, HttpError } from '../server';
 import { apiSecurity, idSchema, type ApiOptions } from './common';
 
 /** A day further than this from today is a typo or a probe, not a workshop's question. */
-const DATE_RANGE_DAYS = 5 * 365;
+const DATE_RANGE_DAYS = 5 * 365 + 1;
 
 function listQuery(today: () => string) {
   return z.strictObject({
