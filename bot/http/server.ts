@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import secureJson from 'secure-json-parse';
@@ -72,7 +72,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     keepAliveTimeout: 65_000,
-    // Loads of keep-alive connections from the connector are normal; only idle ones close at shutdown.
+    // Node's own default, which fastify would turn off: a client that takes longer than
+    // this to send one request (slowloris, an endless oversized body) is cut off.
+    requestTimeout: 300_000,
+    // At shutdown idle keep-alive connections close at once; busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -194,6 +197,3 @@ export async function listen(app: HttpApp, options: { port: number; host: string
     },
   };
 }
-
-/** For routes: send a reply typed by the route's schema (keeps handlers short). */
-export type Reply = FastifyReply;
