@@ -1,11 +1,13 @@
 /**
  * The bench's baseline: the smallest botbuilder bot behind the same HTTP layer as
- * aftercare (bot/http-server.ts, the same activity validation, CloudAdapter in emulator
- * mode). It echoes every message and keeps no state, so its CPU per turn is what the
- * protocol alone costs. Run: node -r tsx/cjs bench/baseline-echo.ts (PORT, HOST).
+ * aftercare (bot/http/: fastify, the same body parsing and activity validation, CloudAdapter
+ * in emulator mode). It echoes every message and keeps no state, so its CPU per turn is what
+ * the protocol alone costs. Run: node -r tsx/cjs bench/baseline-echo.ts (PORT, HOST).
  */
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
-import { botResponse, HttpError, inboundActivitySchema, readJson, sendJson, startHttpServer } from '../bot/http-server';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { createLogger } from '../bot/logger';
+import { registerMessagesRoute } from '../bot/http/messages';
+import { createHttpServer, listen } from '../bot/http/server';
 
 async function main(): Promise<void> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
@@ -18,25 +20,11 @@ async function main(): Promise<void> {
     await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
     await next();
   });
-  const server = await startHttpServer(
-    [
-      {
-        method: 'POST',
-        path: '/api/messages',
-        handler: async (req, res) => {
-          const body = await readJson(req);
-          const parsed = inboundActivitySchema.safeParse(body);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new HttpError(400, `invalid activity: ${issue.path.join('.') || 'body'} ${issue.message}`);
-          }
-          await adapter.process({ body: parsed.data as unknown as Activity, headers: req.headers, method: req.method } as never, botResponse(res) as never, (context) => bot.run(context));
-        },
-      },
-      { method: 'GET', path: '/healthz', handler: async (_req, res) => sendJson(res, 200, { status: 'ok' }) },
-    ],
-    { port: Number(process.env.PORT ?? 3979), host: process.env.HOST ?? '127.0.0.1' },
-  );
+  const logger = createLogger('error');
+  const app = await createHttpServer({ logger });
+  registerMessagesRoute(app, { adapter, bot, logger });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  const server = await listen(app, { port: Number(process.env.PORT ?? 3979), host: process.env.HOST ?? '127.0.0.1' });
   process.stdout.write(`baseline echo bot on http://127.0.0.1:${server.port}/api/messages\n`);
   const stop = () => {
     server.close(2_000).then(() => process.exit(0));

@@ -18,7 +18,7 @@ import { createConversation, t, type ConversationState as DialogState } from '..
 import { CANCEL_WORDS } from '../dialogs/core/engine';
 import { bare } from '../dialogs/core/fields';
 import { StateConflictError } from './state-storage';
-import { sanitizeStrings } from './http-server';
+import { sanitizeStrings } from './http/sanitize';
 import { handleAdvisorMessage } from './advisor-commands';
 import { redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';

@@ -1,5 +1,3 @@
-import type http from 'node:http';
-import type { Activity } from 'botbuilder';
 import type { Config } from '../services/config';
 import { openDatabase, type Database } from '../services/db/client';
 import { applyMigrations } from '../services/db/migrate';
@@ -8,10 +6,12 @@ import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
 import { DatabaseStorage } from './state-storage';
 import { createTeamsAdapter } from './channels/teams/adapter';
-import { botResponse, HttpError, inboundActivitySchema, readJson, sanitizeStrings, sendJson, startHttpServer, type RunningServer } from './http-server';
+import { createHttpServer, listen, type RunningServer } from './http/server';
+import { registerMessagesRoute } from './http/messages';
+import { registerHealthRoute } from './http/health';
+import { restApi } from './http/api';
 import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
-import { restApiRoutes } from './rest-api';
 import { JobRunner } from '../services/jobs';
 import { jobHandlers } from './job-handlers';
 import type { WechatChannel } from './channels/wechat/channel';
@@ -25,6 +25,10 @@ export interface App {
   messenger: ProactiveMessenger;
   server: RunningServer;
   close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  return (require('../package.json') as { version: string }).version;
 }
 
 export class StartupError extends Error {
@@ -92,38 +96,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
 
   const now = options.now ?? (() => new Date());
   const stopTimers: Array<() => void> = [];
-  const server = await startHttpServer(
-    [
-      ...restApiRoutes({ prisma: db.prisma, shop, apiKey: config.apiKey, now }),
-      {
-        method: 'POST',
-        path: '/api/messages',
-        handler: async (req, res) => {
-          const body = sanitizeStrings(await readJson(req));
-          const parsed = inboundActivitySchema.safeParse(body);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new HttpError(400, `invalid activity: ${issue.path.join('.') || 'body'} ${issue.message}`);
-          }
-          await adapter.process({ body: parsed.data as unknown as Activity, headers: req.headers, method: req.method } as never, botResponse(res) as never, (context) => bot.run(context));
-        },
-      },
-      {
-        method: 'GET',
-        path: '/healthz',
-        handler: async (_req: http.IncomingMessage, res: http.ServerResponse) => {
-          const started = Date.now();
-          try {
-            await db.raw.query('SELECT 1');
-            sendJson(res, 200, { status: 'ok', database: { engine: db.engine, ok: true, latencyMs: Date.now() - started }, shop: shop.name });
-          } catch (error) {
-            sendJson(res, 503, { status: 'degraded', database: { engine: db.engine, ok: false, error: String((error as Error).message ?? error) } });
-          }
-        },
-      },
-    ],
-    { port: config.port, host: config.host, log: (msg, err) => logger.error(msg, { error: err }) },
-  );
+  const http = await createHttpServer({ logger, version: packageVersion() });
+  registerHealthRoute(http, { db, shopName: shop.name, logger });
+  registerMessagesRoute(http, { adapter, bot, logger });
+  await http.register(restApi, { prefix: '/api/v1', prisma: db.prisma, shop, envKey: config.apiKey, now });
+  const server = await listen(http, { port: config.port, host: config.host });
   logger.info('aftercare listening', { port: server.port, database: db.label, teamsAuth: config.teams.appId ? 'on' : 'off (emulator mode)' });
 
   let wechat: WechatChannel | undefined;

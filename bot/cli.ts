@@ -26,6 +26,8 @@ const USAGE = `usage: aftercare <command>
   db seed                  create the demo shop (idempotent)
   db migration <name>      author a new migration from prisma/schema.prisma
   advisor invite <name>    one-time code that links an advisor's Teams/WeChat account
+  apikey create <name> | list | revoke <name>
+                           named keys for the REST API (a new key is shown once)
 `;
 
 function config(io: Io): Config | null {
@@ -118,6 +120,22 @@ async function advisor(args: string[], io: Io): Promise<number> {
   });
 }
 
+async function apikey(args: string[], io: Io): Promise<number> {
+  const { runApiKeyCommand, APIKEY_USAGE } = require('./cli/apikey') as typeof import('./cli/apikey');
+  if (!['create', 'list', 'revoke'].includes(args[0] ?? '')) {
+    io.stderr.write(APIKEY_USAGE);
+    return 2;
+  }
+  return withDatabase(io, async (database, cfg) => {
+    const shop = await database.prisma.shop.findUnique({ where: { code: cfg.shopCode }, select: { id: true, code: true } });
+    if (!shop) {
+      io.stderr.write(`aftercare: no shop with code "${cfg.shopCode}"\n`);
+      return 1;
+    }
+    return runApiKeyCommand(args, io, { prisma: database.prisma, shop });
+  });
+}
+
 async function start(io: Io): Promise<number> {
   const cfg = config(io);
   if (!cfg) return 2;
@@ -154,6 +172,8 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return await db(rest, io);
       case 'advisor':
         return await advisor(rest, io);
+      case 'apikey':
+        return await apikey(rest, io);
       case 'when': {
         const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);

@@ -100,6 +100,17 @@ describe('Teams channel over HTTP', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(message);
   });
 
+  it('refuses an activity whose `from` nests 40,000 levels deep with 400, before any turn runs', async () => {
+    const user = t.user();
+    const deep = `${'{"x":'.repeat(40_000)}1${'}'.repeat(40_000)}`;
+    const body = JSON.stringify(user.activity({ text: '你好' })).replace(/"from":\{/, `"from":{"extra":${deep},`);
+    const res = await fetch(`${t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/nested deeper than/);
+    expect(user.newCalls()).toHaveLength(0);
+    expect(await t.db.prisma.channelIdentity.count({ where: { externalId: user.userId } })).toBe(0);
+  });
+
   it('replies politely to text over 4,000 characters and stays up', async () => {
     const user = t.user();
     const reply = await user.say('保养'.repeat(2100));

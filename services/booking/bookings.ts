@@ -5,6 +5,7 @@ import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
 import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } from './availability';
 import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, PriceChangedError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
 import { estimateFor } from './estimate';
+import { actorSchema } from '../actor';
 import { isOnGrid, slotUnits, type Slot } from './slots';
 
 /**
@@ -311,24 +312,39 @@ export async function rescheduleBooking(prisma: PrismaClient, rawInput: z.input<
 
 const cancelSchema = z.object({
   bookingId: z.string().min(1),
+  /** The booking's customer: a booking of anyone else is "not found". */
   customerId: z.string().min(1),
   reason: z.string().max(500).nullable().default(null),
   now: dateSchema,
+  /** Who cancels, for the audit trail; the customer unless said otherwise (an API key, an advisor). */
+  actor: actorSchema.optional(),
 });
 
-/** Cancels a booking; its slot is free the moment this commits. Cancelling twice is harmless. */
+/**
+ * Cancels a booking; its slot is free the moment this commits. Cancelling a cancelled
+ * booking returns it unchanged, also when several cancels race: the status change is a
+ * conditional update, so under PostgreSQL's row lock exactly one of them changes the row
+ * and writes the audit event, and the others see the cancelled booking.
+ */
 export async function cancelBooking(prisma: PrismaClient, rawInput: z.input<typeof cancelSchema>): Promise<Booking> {
   const input = cancelSchema.parse(rawInput);
+  const actor = input.actor ?? { type: 'customer' as const, id: input.customerId };
   return prisma.$transaction(async (tx) => {
     const current = await ownBooking(tx, input.bookingId, input.customerId);
     if (current.status === 'CANCELLED') return current;
     assertChangeable(current, input.now);
-    await tx.bayOccupancy.deleteMany({ where: { bookingId: current.id } });
-    await tx.technicianOccupancy.deleteMany({ where: { bookingId: current.id } });
-    const booking = await tx.booking.update({
-      where: { id: current.id },
+    const claimed = await tx.booking.updateMany({
+      where: { id: current.id, status: 'CONFIRMED' },
       data: { status: 'CANCELLED', cancelledAt: input.now, cancelReason: input.reason },
     });
+    if (claimed.count === 0) {
+      // Another transaction changed it between our read and our update (it waited for that one's commit).
+      const after = await tx.booking.findUniqueOrThrow({ where: { id: current.id } });
+      if (after.status === 'CANCELLED') return after;
+      throw new BookingNotChangeableError(after.id, after.status);
+    }
+    await tx.bayOccupancy.deleteMany({ where: { bookingId: current.id } });
+    await tx.technicianOccupancy.deleteMany({ where: { bookingId: current.id } });
     await tx.job.updateMany({
       where: { dedupeKey: reminderDedupeKey(current.id), status: { in: ['PENDING', 'FAILED'] } },
       data: { status: 'CANCELLED', finishedAt: input.now },
@@ -336,16 +352,16 @@ export async function cancelBooking(prisma: PrismaClient, rawInput: z.input<type
     await tx.auditEvent.create({
       data: {
         shopId: current.shopId,
-        actorType: 'customer',
-        actorId: input.customerId,
+        actorType: actor.type,
+        actorId: actor.id,
         action: 'booking.cancelled',
         entityType: 'Booking',
         entityId: current.id,
         at: input.now,
-        data: { startsAt: current.startsAt.toISOString(), reason: input.reason },
+        data: { startsAt: current.startsAt.toISOString(), reason: input.reason, customerId: current.customerId },
       },
     });
-    return booking;
+    return tx.booking.findUniqueOrThrow({ where: { id: current.id } });
   }, TX_OPTIONS);
 }
 
