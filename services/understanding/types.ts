@@ -59,8 +59,18 @@ export interface CustomerRequest {
   /** The message as received (trimmed, sanitised). */
   text: string;
   intent: Intent;
+  /**
+   * Which rule decided the intent ("price.words", "book.symptom", "complaint.strong"): for logs
+   * and the test report, so a service department can read why a message went where it did.
+   */
+  rule?: string;
   /** Language of this message; the context's fallback when it has too few letters to tell. */
   locale: Locale;
+  /**
+   * False when `locale` is only the fallback: too few letters, or a short Chinese text without a
+   * function word such as a name ("王建国") — a dialog should not switch language on it.
+   */
+  localeConfident?: boolean;
   /** An explicit wish for a language ("English please", "说中文", "speak Chinese"). */
   localeSwitch: Locale | null;
   /** Catalogue services named, in text order, each once. */

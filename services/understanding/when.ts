@@ -1,0 +1,51 @@
+/**
+ * The wanted day and time, through services/when, with the shop's own opening hours.
+ */
+import { understandWhen, type WantedTime, type WhenContext } from '../when';
+import { addDays, localParts } from '../time';
+import type { UnderstandingContext } from './types';
+
+/** Days that have passed: a booking is only ever forward, so the dialog says so instead of asking again. */
+const PAST_DAY =
+  /昨天|前天|大前天|上周|上个?星期|上个?礼拜|上个月|去年|\byesterday\b|\blast (?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|\b(?:the )?day before yesterday\b/;
+
+export function namesPastDay(english: string): boolean {
+  return PAST_DAY.test(english);
+}
+
+/**
+ * understandWhen reads an hour said without am/pm against one opening window: today's, or the
+ * next open day's when the shop is closed today (a Sunday message "周一3点" is read against a
+ * working day, not the default hours).
+ */
+function openingWindow(ctx: UnderstandingContext): WhenContext['shopHours'] {
+  if (!ctx.shopHours) return undefined;
+  const today = localParts(ctx.now, ctx.timeZone).date;
+  for (let i = 0; i < 7; i++) {
+    const window = ctx.shopHours(addDays(today, i));
+    if (window) return window;
+  }
+  return undefined;
+}
+
+export function wantedTime(text: string, ctx: UnderstandingContext): WantedTime | null {
+  return understandWhen(text, { now: ctx.now, timeZone: ctx.timeZone, shopHours: openingWindow(ctx) });
+}
+
+/** "改到周四上午", "挪到下周二", "move it to Friday", "push it till Monday": the new time comes after these. */
+const NEW_TIME_MARKER = /(?:改|换|挪|推|调|移|延|提前|放|约)(?:到|成|在|为)|\b(?:to|until|till|for)\b/g;
+
+/**
+ * For a reschedule, the time the booking should move to: the first time found after the last
+ * marker that is followed by one ("把周五的预约挪到下周二上午" → 下周二上午), else the first time in
+ * the message.
+ */
+export function newTime(text: string, ctx: UnderstandingContext, first: WantedTime | null): WantedTime | null {
+  const markers = [...text.matchAll(NEW_TIME_MARKER)];
+  for (let i = markers.length - 1; i >= 0; i--) {
+    const m = markers[i];
+    const found = wantedTime(text.slice(m.index! + m[0].length), ctx);
+    if (found) return found;
+  }
+  return first;
+}
