@@ -147,7 +147,9 @@ function chineseMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
   return out;
 }
 
-const STOP_WORDS = new Set(['a', 'an', 'the', 'my', 'for', 'and', 'to', 'of', 'on', 'in', 'at', 'is', 'it', 'do', 'get', 'me']);
+const STOP_WORDS = new Set(['a', 'an', 'the', 'my', 'for', 'and', 'to', 'of', 'on', 'in', 'at', 'is', 'it', 'do', 'get', 'me', 'i', 'you', 'we', 'your', 'our', 'can', 'will']);
+/** Real words one letter away from a service name: "my car broke down" is not about brakes. */
+const NEVER_FUZZY = new Set(['broke', 'broken', 'brave', 'bake', 'tired', 'tried', 'spare', 'coolest']);
 
 function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
   const words = englishWords(text);
@@ -160,7 +162,7 @@ function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
     const maxSpan = term.words + 1;
     for (let i = 0; i < words.length; i++) {
       // "book a servise" is not "ac service": a fuzzy span never starts on a little word
-      const startsOnStopWord = STOP_WORDS.has(words[i].key);
+      const startsOnStopWord = STOP_WORDS.has(words[i].key) || NEVER_FUZZY.has(words[i].key);
       let joined = '';
       for (let span = 1; span <= maxSpan && i + span <= words.length; span++) {
         joined += words[i + span - 1].key;

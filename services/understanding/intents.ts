@@ -52,13 +52,17 @@ interface IntentRule {
 
 /** Words that ask for a booking; they let a booking win over a price or an opening-hours question. */
 export const BOOK_CHINESE =
-  /预约|预定|预订|订个|订一下|(?<![大预节])约(?:个|一?下|到|在|明|后|今|周|下|礼拜|星期|时间|一个)|挂号|安排(?:一?下|个)?|到店|进店|来店|(?:过去|过来|开过去|开过来)(?:保养|修|做|看|一下)|排个|排一?下/;
+  /预约|预定|预订|订个|订一下|(?<![大预节])约(?:个|一?下|到|在|明|后|今|周|下|礼拜|星期|时间|一个)|挂号|安排(?:一?下|个)?|到店|进店|来店|(?:过去|过来|开过去|开过来)(?:保养|修|做|看|一下)|排个|排一?下|(?:想|要|需要|帮我|得)(?:修|维修|修理|做(?!完))|(?:能|可以|会)修|修一?下|维修|修理|(?:过去|过来)(?:可以|行)吗|(?:现在|马上|今天|明天|后天)(?:能|可以)?(?:直接)?(?:过去|过来)/;
 export const BOOK_ENGLISH =
-  /\bbook|\bappointment|\bschedule|\breserv|\bbring (?:my|the|it|her|him|in)\b|\bcome in\b|\bdrop (?:it|my \w+|the \w+|her|him) off\b/;
+  /\bbook|\bappointment|\bschedule|\breserv|\bbring (?:my|the|it|her|him|in)\b|\bcome in\b|\bdrop (?:it|my \w+|the \w+|her|him) off\b|\b(?:need|want|like) (?:to (?:get )?)?(?:it |my \w+ |the \w+ )?(?:fixed|repaired|looked at|checked)\b|\bneeds? (?:fixing|repairing|a repair|a service|servicing|looking at|checking)\b/;
 /** Asking for a free slot or a vague time: a booking, but not strong enough to override a question. */
 const SLOT_CHINESE = /有位置|有空位|有没有位置|有空吗|有没有空|能不能来|能来吗|可以来吗|尽快|越快越好|最早|月底|月初|这周|本周|下周|周末/;
 const SLOT_ENGLISH =
-  /\bslots?\b|\bavailab|\basap\b|\bas soon as possible\b|\bearliest\b|\bend of (?:the|this|next) (?:month|week)\b|\b(?:next|this) week\b|\bsometime\b/;
+  /\bslots?\b|\bavailab|\basap\b|\bas soon as possible\b|\bearliest\b|\bsoonest\b|\bsqueeze (?:me|us|it) in\b|\bfit (?:me|us|it) in\b|\bare you free\b|\bfree (?:slot|time)\b|\bend of (?:the|this|next) (?:month|week)\b|\b(?:next|this) week\b|\bsometime\b/;
+
+/** "I'll be 10 minutes late", "我在路上了": about coming to a booking, not a new one. */
+const ARRIVAL_CHINESE = /迟到|晚点到|晚到|在路上|马上到|快到了|到了|堵车/;
+const ARRIVAL_ENGLISH = /\b(?:late|on my way|running behind|stuck in traffic|almost there|be there in|i'm here|i am here|arrived)\b|\b(?:fine|ok|good|working) now\b/;
 
 const hasBookVerb = (t: PreparedText) => BOOK_CHINESE.test(t.chinese) || BOOK_ENGLISH.test(t.english);
 const hasFirmService = (f: Facts) => f.services.some((s) => s.certainty === 'firm');
@@ -98,7 +102,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
     id: 'reschedule.new-time',
     intent: 'reschedule',
     chinese: /(?:换|推|提前|延|放|改)(?:到|成|在)/,
-    english: /(?<!\b(?:can't|cannot|won't|couldn't|not) )\bmake it\b|\binstead\b|\bcan we do\b/,
+    english: /(?<!\b(?:can't|cannot|won't|couldn't|not) )\bmake it\b|\binstead\b|\bcan we do\b|\bchange (?:it )?to\b/,
     only: (f) => f.when !== null,
   },
   {
@@ -106,8 +110,8 @@ export const INTENT_RULES: readonly IntentRule[] = [
     intent: 'cancel',
     chinese: /取消|退掉|退订|不去了|不来了|去不了|来不了|过不去了?|过不来了?|不约了|不预约了|撤销|作废/,
     english:
-      /\bcancel|\bcall (?:it )?off\b|\bcan't make it\b|\bcannot make it\b|\bwon't make it\b|\bnot (?:be )?coming\b|\bwon't be (?:coming|able to come)\b|\bcan't come\b|\bdelete (?:my )?(?:booking|appointment)\b/,
-    bare: /^算了$/,
+      /\bcancel|\bcall (?:it )?off\b|\bcan't make it\b|\bcannot make it\b|\bwon't make it\b|\bnot (?:be )?coming\b|\bwon't be (?:coming|able to come)\b|\bcan't come\b|\b(?:delete|remove) (?:my |the )?(?:booking|appointment)\b/,
+    bare: /^(?:算了|never mind|nevermind|nvm)$/,
   },
 
   // ───── a car in the workshop ─────
@@ -115,9 +119,9 @@ export const INTENT_RULES: readonly IntentRule[] = [
     id: 'repair_status.words',
     intent: 'repair_status',
     chinese:
-      /(?:修|弄|搞|做|保养|车)好了?(?:没|吗|没有|么|了没|了吗)|好了(?:没|吗|没有|么)|什么时候(?:能|可以|才能)?(?:取|提|拿|开走|来取|去取|来拿|好|修好|弄好)|几点(?:能|可以)?(?:取|提|拿|好)|(?:能|可以)(?:取|提|拿)车|提车|取车|进度|修到哪|修得怎么样|修的怎么样|(?:车|修|保养)\S{0,4}怎么样了|能开走|开走吗|还要多久|还要等多久|还得多久|多久能好|多久可以取/,
+      /(?:修|弄|搞|做|保养|车)好了?(?:没|吗|没有|么|了没|了吗)|好了(?:没|吗|没有|么)|什么时候(?:能|可以|才能)?(?:取|提|拿|开走|来取|去取|来拿|好|修好|弄好)|几点(?:能|可以)?(?:取|提|拿|好)|(?:能|可以)(?:取|提|拿)车|提车|(?<!上门|上门来)取车|进度|修到哪|修得怎么样|修的怎么样|(?:车|修|保养)\S{0,4}怎么样了|能开走|开走吗|还要多久|还要等多久|还得多久|多久能好|多久可以取|还没(?:修)?好|怎么还没|什么时候(?:能)?好/,
     english:
-      /\b(?:is|are) (?:my |the )?(?:car|vehicle|it|truck|suv)\b.{0,20}\b(?:ready|done|finished|fixed|repaired|complete)\b|\b(?:ready|done|finished) yet\b|\bpick (?:it |her |him |my \w+ |the \w+ )?up\b|\bpick-?up\b|\bcollect (?:it|my \w+|the \w+)\b|\bstatus of (?:my|the)\b|\brepair status\b|\bupdate on (?:my|the)\b|\bany (?:news|updates?)\b|\bhow(?:'s| is) my (?:car|vehicle|repair)\b|\bhow long (?:until|till|before) (?:my|the|it)\b|\bwhen will (?:my |the )?(?:car|it|vehicle) be\b/,
+      /\b(?:is|are) (?:my |the )?(?:car|vehicle|it|truck|suv)\b.{0,20}\b(?:ready|done|finished|fixed|repaired|complete)\b|\b(?:ready|done|finished) yet\b|\bpick (?:it |her |him |my \w+ |the \w+ )?up\b|\bpick-?up\b|\bcollect (?:it|my \w+|the \w+)\b|\bstatus of (?:my|the) (?:car|vehicle|repair|service|job)\b|\brepair status\b|\bupdate on (?:my|the)\b|\bany (?:news|updates?)\b|\bhow(?:'s| is) my (?:car|vehicle|repair)\b|\bhow long (?:until|till|before) (?:my|the|it)\b|\bwhen (?:it's|it is|my car is|the car is) (?:ready|done|finished)\b|\bwhen will (?:my |the )?(?:car|it|vehicle) be\b/,
   },
 
   // ───── extra work: defer before decline ("先别修，我问问" waits; "先不修了" declines) ─────
@@ -128,6 +132,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
       /稍后再说|以后再说|下次再说|回头再说|晚点再说|改天再说|过段时间再说|过几天再说|再说吧|下次吧|下回吧|下次再(?:做|修|换|弄|来)|再考虑|考虑一下|考虑考虑|(?:我|让我|再|先)想(?:想|一想)|(?:我|我先|先)问问|问问(?:我)?(?:老婆|老公|家人|家里|领导|老板|爸|妈|朋友|媳妇)|商量一?下|和.{1,4}商量|先别|等等再说|先放着|暂时不|暂不|先等等|等我(?:问|想|考虑)/,
     english:
       /\blater\b(?! (?:today|tonight|this|in the|on|at))|\bnot (?:right )?now\b|\bnext time\b|\banother time\b|\bthink about it\b|\blet me think\b|\bget back to you\b|\bhold off\b|\bask my (?:wife|husband|partner|boss|dad|mum|mom)\b|\bdiscuss (?:it|this) with\b|\bsleep on it\b|\bnot yet\b/,
+    bare: /^(?:wait|hold on|one moment|one sec|等等|等一下|稍等|稍等一下)$/,
   },
   {
     id: 'decline.words',
@@ -145,7 +150,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
     chinese:
       /同意|批准|确认维修|都做|都修|都换|全做|全部做|全都做|全修|(?<![在叫不])修吧|(?<!不)做吧|(?<!不)换吧|弄吧|搞吧|(?<!时候|哪天|能不能)可以(?:做|修|换)(?![吗么嘛])|按你们说的|听你们的|就这么办|那就修|那就换|那就做|修了吧|换了吧|做了吧/,
     english:
-      /\bapprove|\bgo ahead\b|\bproceed\b|\bauthori[sz]e|\b(?:yes|yeah|yep|ok|sure|fine|alright)\b,?\s+(?:please\s+)?(?:do|fix|replace|change)\b|\bdo (?:it|them|all|everything|all of (?:it|them)|the work)\b|\bfix (?:it|them|everything|all)\b|\blet's do it\b/,
+      /\bapprove|\bgo ahead\b|\bproceed\b|\bauthori[sz]e|\b(?:yes|yeah|yep|ok|sure|fine|alright)\b,?\s+(?:please\s+)?(?:do|fix|replace|change)\b|(?:^|\b(?:yes|yeah|ok|sure|fine|please|just|then|so|alright)\s+)(?:do|fix) (?:it|them|all|everything|all of (?:it|them)|the work)\b|\blet's do it\b/,
     bare: /^(?:确认|确定|confirm|confirmed)$/,
     unless: (f) => f.when !== null,
   },
@@ -155,9 +160,9 @@ export const INTENT_RULES: readonly IntentRule[] = [
     id: 'price.words',
     intent: 'price',
     chinese:
-      /多少钱|几多钱|几块钱|价格|价钱|价位|费用|报价|收费|收了?我|怎么收|怎么算|(?<![宝珍])贵(?![店公司州阳姓宾])|便宜|明细|账单|工时费|人工费|材料费|配件费|花了|要花|划算|打折|优惠|折扣|要多少|需要多少|大概多少|大约多少|(?<!电话|号码)多少[?？吗呢]*$|啥价|什么价|几百|几千|为什么收|凭什么收|(?:\d|[一二两三四五六七八九十百千万])(?:块|元)(?!钱包)/,
+      /多少钱|几多钱|几块钱|价格|价钱|价位|费用|报价|收费|收了?我|怎么收|怎么算|(?<![宝珍])贵(?![店公司州阳姓宾])|便宜|明细|账单|工时费|人工费|材料费|配件费|花了|要花|划算|打折|优惠|折扣|要多少|需要多少|大概多少|大约多少|(?<!电话|号码)多少[?？吗呢]*$|啥价|什么价|几百|几千|为什么收|凭什么收|发票|(?:\d+|[一二两三四五六七八九十百千万]{2,}|[两三四五六七八九十])(?:块|元)(?!钱包)|[一二两三四五六七八九十百千万\d]+块钱/,
     english:
-      /\bhow much\b|\bprice|\bpricing\b|\bcosts?\b|\bcosting\b|\bquote\b|\bquotation\b|\bestimate\b|\bcharg(?:e|ed|es|ing)\b|\bexpensive\b|\bcheap|\bbill\b|\binvoice\b|\bbreakdown\b|\bfees?\b|\blabou?r rate\b|\bwhat(?:'s| is) the damage\b|[¥$]|\brmb\b|\byuan\b|\bbucks\b/,
+      /\bhow much\b|\bprice|\bpricing\b|\bcosts?\b|\bcosting\b|\bquote\b|\bquotation\b|\bestimate\b|\bcharg(?:e|ed|es|ing)\b|\bexpensive\b|\bcheap|\bbill\b|\binvoice\b|\breceipt\b|\bbreakdown\b|\bfees?\b|\blabou?r rate\b|\bwhat(?:'s| is) the damage\b|\bdiscounts?\b|\bpromo(?:tion)?s?\b|\bdeals?\b|\bspecial offers?\b|\bcoupons?\b|\bfree of charge\b|\bfor free\b|\b(?:is|it's) (?:it |the \w+ |the \w+ \w+ )?free\b(?! (?:slot|time|tomorrow|today|on|at))|[¥$]|\brmb\b|\byuan\b|\bbucks\b/,
     unless: (f, t) => hasBookVerb(t) && f.when !== null,
   },
   {
@@ -171,7 +176,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
   {
     id: 'price.duration',
     intent: 'price',
-    chinese: /(?:要|需要|得)多久|多长时间|几个小时|多少时间/,
+    chinese: /(?:要|需要|得)等?多久|多长时间|几个小时|多少时间/,
     english: /\bhow long (?:does|will|would|do) (?:it|a|an|the)\b/,
     only: (f) => f.services.length > 0,
   },
@@ -181,7 +186,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
     chinese:
       /我的预约|预约号|预约编号|我约的|我约了|约的(?:是|哪|几|什么)|预约(?:了)?(?:什么|哪天|几点|几号|情况|记录|信息|详情|状态)|查(?:一?下|询|查|看)?(?:我的?)?(?:预约|约)|预约查询|有没有预约|约过没|约过吗|之前约过|约过没有|看看(?:我的)?预约|我预约的|我有预约/,
     english:
-      /\bmy (?:bookings?|appointments?|reservations?)\b|\b(?:check|view|see|show|find|look up|list) (?:my |the )?(?:bookings?|appointments?)\b|\bwhen is my\b|\bwhat time (?:is|was) my\b|\bdo i have (?:a|an|any) (?:booking|appointment)\b|\bdid i book\b|\bbooking (?:status|details)\b|\bam i booked\b/,
+      /\bmy (?:bookings?|appointments?|reservations?)\b|\b(?:check|view|see|show|find|look up|list) (?:my |the )?(?:bookings?|appointments?)\b|\bwhen is my\b|\bwhat time (?:is|was) my\b|\bdo i have (?:a|an|any) (?:booking|appointment)\b|\bdid i book\b|\bbooking (?:status|details)\b|\bam i booked\b|\bstatus of my (?:booking|appointment)\b/,
   },
   { id: 'my_bookings.reference', intent: 'my_bookings', only: (f) => f.bookingRef !== null },
   {
@@ -209,8 +214,16 @@ export const INTENT_RULES: readonly IntentRule[] = [
     intent: 'survey_answer',
     chinese: /(?<!不)满意|服务(?:很|挺|非常|真|特别|太)?(?:好|棒|不错|周到|专业)|很专业|好评|点赞/,
     english:
-      /\b(?:great|excellent|good|awesome|amazing|fantastic|wonderful|perfect|brilliant|fast) (?:service|job|work|experience)\b|\bwell done\b|\bvery (?:happy|satisfied|pleased)\b|\bsatisfied\b|\bhighly recommend/,
+      /\b(?:great|excellent|good|awesome|amazing|fantastic|wonderful|perfect|brilliant|fast) (?:service|job|work|experience)\b|\bwell done\b|\bvery (?:happy|satisfied|pleased)\b|\bsatisfied\b|\bhighly recommend|\b(?:you|you guys|your team|your staff) (?:are|were) (?:great|awesome|amazing|fantastic|the best|brilliant|excellent)\b/,
     unless: (f, t) => hasBookVerb(t) || f.when !== null || f.symptom,
+  },
+
+  {
+    // "thank you for fixing my car", "谢谢你们帮我修车": thanks, whatever the thanks are for
+    id: 'thanks.for',
+    intent: 'thanks',
+    chinese: /^(?:谢谢|感谢|多谢)(?:你们|您|你|师傅)?(?:帮|的|给|这么|一直)/,
+    english: /^(?:thanks|thank you|thank u|many thanks)(?: (?:so|very) much)? for\b/,
   },
 
   // ───── a booking: a verb, or anything a booking is made of ─────
@@ -218,7 +231,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
   { id: 'book.slot', intent: 'book', chinese: SLOT_CHINESE, english: SLOT_ENGLISH },
   { id: 'book.service', intent: 'book', only: (f) => f.services.length > 0 },
   { id: 'book.symptom', intent: 'book', only: (f) => f.symptom },
-  { id: 'book.time', intent: 'book', only: (f) => f.when !== null },
+  { id: 'book.time', intent: 'book', only: (f) => f.when !== null, unless: (_f, t) => ARRIVAL_CHINESE.test(t.chinese) || ARRIVAL_ENGLISH.test(t.english) },
   { id: 'book.plate', intent: 'book', only: (f) => f.plate !== null },
 
   // ───── the rest ─────
@@ -235,7 +248,7 @@ export const INTENT_RULES: readonly IntentRule[] = [
 const GREETING_WORDS =
   /你好呀|你好啊|您好啊|你好|您好|在吗|在不在|在么|在嘛|有人吗|有人在吗|哈喽|哈罗|嗨|早上好|上午好|中午好|下午好|晚上好|早安|早|师傅|老师|亲|\b(?:hi|hello|hey|hiya|yo|howdy|greetings|good morning|good afternoon|good evening|good day|morning|evening|anyone there|anybody there|is anyone there|are you there|there)\b/g;
 const THANKS_WORDS =
-  /嗯嗯|嗯呢|嗯|恩|是的|是|对的|对|谢谢你|谢谢您|谢谢|多谢|感谢|谢了|谢啦|辛苦了|辛苦|麻烦了|麻烦你了|好的呢|好的|好滴|好哒|好嘞|好吧|好呀|好|行吧|行|可以|没问题|收到|知道了|知道|明白了|明白|了解|懂了|就这样|那就这样|没事了|没别的了|\b(?:thanks a lot|thanks|thank you|thank u|many thanks|much appreciated|appreciate it|cheers|ta|ok|yes|yeah|yep|got it|cool|great|alright|all right|sure|fine|noted|perfect|awesome|nice|good|understood|bye|goodbye|see you|that's all|that is all)\b/g;
+  /嗯嗯|嗯呢|嗯|恩|是的|是|对的|对|谢谢你|谢谢您|谢谢|多谢|感谢|谢了|谢啦|辛苦了|辛苦|麻烦了|麻烦你了|好的呢|好的|好滴|好哒|好嘞|好吧|好呀|好|行吧|行|可以|没问题|收到|知道了|知道|明白了|明白|了解|懂了|就这样|那就这样|没事了|没别的了|\b(?:thanks a lot|thanks|thank you|thank u|many thanks|much appreciated|appreciate it|cheers|ta|ok|yes|yeah|yep|no problem|no worries|np|got it|cool|great|alright|all right|sure|fine|noted|perfect|awesome|nice|good|understood|bye|goodbye|see you|that's all|that is all)\b/g;
 const FILLER_WORDS = /啊|呀|哦|噢|喔|哈哈|哈|嘿|呢|吧|啦|嘛|哟|那个|那|呵呵|\b(?:um|uh|er|hmm|oh|ah|so|well|then|mate|very much|much|a lot|so much|you|again|too|guys|all|very|lol)\b/g;
 
 /** 'thanks' for a message of thanks/acknowledgements only, 'greeting' for greetings only, else null. */
@@ -252,6 +265,7 @@ export function smallTalk(bare: string): 'thanks' | 'greeting' | null {
 }
 
 // ───── symbols only ─────
+const WHITESPACE = /\s+/g;
 const QUESTION_MARKS_ONLY = /^[?？¿\s]+$/;
 const SYMBOLS_ONLY = /^(?:[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\u20e3\s]|\[[^\[\]\s]{1,6}\])+$/u;
 const THANKS_SYMBOLS = /👍|🙏|👌|🤝|👏|💐|🌹|❤|♥|😊|🙂|☺|😄|😁|💯|✌|🫡|🥰|😘|🌸|\[(?:强|抱拳|ok|OK|握手|玫瑰|爱心|微笑|愉快|好的|谢谢|胜利|鼓掌|耶|Yeah!)\]/gu;
@@ -263,7 +277,7 @@ export interface IntentDecision {
 }
 
 export function decideIntent(t: PreparedText, f: Facts): IntentDecision {
-  const compact = t.original.replace(/\s+/g, '');
+  const compact = t.original.replace(WHITESPACE, '');
   if (!compact) return { intent: 'unknown', rule: 'unknown.empty' };
   if (QUESTION_MARKS_ONLY.test(compact)) return { intent: 'help', rule: 'help.question-marks' };
   if (SYMBOLS_ONLY.test(compact)) {

@@ -33,7 +33,7 @@ export function wantedTime(text: string, ctx: UnderstandingContext): WantedTime 
 }
 
 /** "改到周四上午", "挪到下周二", "move it to Friday", "push it till Monday": the new time comes after these. */
-const NEW_TIME_MARKER = /(?:改|换|挪|推|调|移|延|提前|放|约)(?:到|成|在|为)|\b(?:to|until|till|for)\b/g;
+const NEW_TIME_MARKER = /(?:改|换|挪|推|调|移|延|提前|放|约)(?:到|成|在|为)|\b(?:to|until|till|for|book|make it|do)\b/g;
 
 /**
  * For a reschedule, the time the booking should move to: the first time found after the last
