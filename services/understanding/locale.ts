@@ -35,7 +35,7 @@ export interface LocaleDetection {
 
 const NOT_LANGUAGE: RegExp[] = [
   /\b(?:https?:\/\/|www\.)\S+/gi,
-  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
+  /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/g,
   /\[[^\[\]\s]{1,6}\]/g, // WeChat emoji codes: [强] [微笑] [OK]
   /[A-Za-z0-9]*\d[A-Za-z0-9]*/g, // anything with a digit
   /\b(?:km|kms|kg|cm|mm|rmb|cny|usd)\b/gi,

@@ -7,16 +7,17 @@ import { smallNumber } from './numbers';
 
 const CN = '零〇一二两俩三四五六七八九十百千万';
 // "about 20,000 km", "45k km", "两万三千公里", "3万多公里", "20000 miles"
+// Every repetition is bounded: a 4,000-digit message must not cost a quadratic scan.
 const MILEAGE_WITH_UNIT = new RegExp(
-  `(?:约|大约|大概|差不多|将近|接近|快|不到|about|around|approx(?:imately)?\\.?|roughly|nearly|almost|over)?\\s*` +
-    `(?:\\d[\\d,]*(?:\\.\\d+)?|[${CN}]+)(?:\\s*(?:万|w|k)(?:\\d|[一二两三四五六七八九](?![十百千万]))?)?\\s*多?\\s*` +
+  `(?:约|大约|大概|差不多|将近|接近|快|不到|about|around|approx(?:imately)?\\.?|roughly|nearly|almost|over)?\\s{0,3}` +
+    `(?:\\d[\\d,]{0,11}(?:\\.\\d{1,3})?|[${CN}]{1,12})(?:\\s{0,3}(?:万|w|k)(?:\\d|[一二两三四五六七八九](?![十百千万]))?)?\\s{0,3}多?\\s{0,3}` +
     `(?:公里|千米|km\\b|kms\\b|kilomet(?:er|re)s?\\b|miles?\\b)`,
   'gi',
 );
 // "两万", "3万5", "1.2w", "跑了3万多": 万 without a unit, unless it is money or not a distance
 const MILEAGE_WAN = new RegExp(
-  `(?:\\d+(?:\\.\\d+)?|[${CN.replace('万', '')}]+)\\s*(?:万|w(?![a-z]))(?:\\d|[一二两三四五六七八九](?![十百千万元块]))?多?` +
-    `(?!\\s*(?:元|块|钱|rmb|人民币|美元|火急|多|个|次|人|辆|台|年|\\d))`,
+  `(?:\\d{1,8}(?:\\.\\d{1,3})?|[${CN.replace('万', '')}]{1,12})\\s{0,3}(?:万|w(?![a-z]))(?:\\d|[一二两三四五六七八九](?![十百千万元块]))?多?` +
+    `(?!\\s{0,3}(?:元|块|钱|rmb|人民币|美元|火急|多|个|次|人|辆|台|年|\\d))`,
   'gi',
 );
 

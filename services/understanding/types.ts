@@ -51,7 +51,11 @@ export interface ServiceMention {
 export interface ComplaintSignal {
   /** 重大投诉: safety words, media or regulator threats (12315, 曝光, 媒体, lawyer …). */
   severe: boolean;
-  /** Which rules fired ("safety", "regulator", "media", "legal"): facts for the complaint record. */
+  /**
+   * Which rules fired, facts for the complaint record: 'explicit', 'damage', 'after-service',
+   * 'dissatisfied', and the severe ones 'regulator', 'media', 'legal', 'safety'
+   * (services/understanding/complaint.ts).
+   */
   reasons: string[];
 }
 
