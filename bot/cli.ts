@@ -21,6 +21,9 @@ const USAGE = `usage: aftercare <command>
   chat [--as advisor]      talk to the bot in this terminal
   when "<text>" [--now ISO] [--tz ZONE] | when --batch
                            show how a date/time phrase is understood
+  understand "<text>" [--now ISO] [--tz ZONE] | understand --batch
+                           show how a customer message is understood (intent, services, time …);
+                           the shop of DATABASE_URL, else the demo shop (understand --help)
   db migrate               apply pending migrations
   db status                list applied and pending migrations
   db seed                  create the demo shop (idempotent)
@@ -177,6 +180,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       case 'when': {
         const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);
+      }
+      case 'understand': {
+        const { runUnderstandCommand } = require('./cli/understand') as typeof import('./cli/understand');
+        return await runUnderstandCommand(rest, io);
       }
       case 'chat': {
         const { runChatCommand } = require('./cli/chat') as typeof import('./cli/chat');

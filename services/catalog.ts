@@ -145,6 +145,10 @@ function chineseMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
   return out;
 }
 
+const STOP_WORDS = new Set(['a', 'an', 'the', 'my', 'for', 'and', 'to', 'of', 'on', 'in', 'at', 'is', 'it', 'do', 'get', 'me', 'i', 'you', 'we', 'your', 'our', 'can', 'will']);
+/** Real words one letter away from a service name: "my car broke down" is not about brakes. */
+const NEVER_FUZZY = new Set(['broke', 'broken', 'brave', 'bake', 'tired', 'tried', 'spare', 'coolest']);
+
 function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
   const words = englishWords(text);
   const out: Match<T>[] = [];
@@ -155,13 +159,15 @@ function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
     const minSpan = Math.max(1, term.words - 1);
     const maxSpan = term.words + 1;
     for (let i = 0; i < words.length; i++) {
+      // "book a servise" is not "ac service": a fuzzy span never starts on a little word
+      const startsOnStopWord = STOP_WORDS.has(words[i].key) || NEVER_FUZZY.has(words[i].key);
       let joined = '';
       for (let span = 1; span <= maxSpan && i + span <= words.length; span++) {
         joined += words[i + span - 1].key;
         if (span < minSpan) continue;
         if (joined.length > term.key.length + edits) break;
         if (joined.length < term.key.length - edits) continue;
-        const distance = joined === term.key ? 0 : edits > 0 ? editDistance(joined, term.key, edits) : 1;
+        const distance = joined === term.key ? 0 : edits > 0 && !startsOnStopWord ? editDistance(joined, term.key, edits) : edits + 1;
         if (distance <= edits) {
           out.push({ item: term.item, start: words[i].start, end: words[i + span - 1].end, exact: distance === 0, lang: 'en' });
         }
@@ -171,8 +177,30 @@ function englishMatches<T>(text: string, terms: Term<T>[]): Match<T>[] {
   return out;
 }
 
+/** Where a catalogue service is named in a text: [start, end) in the NFKC-normalised text. */
+export interface ServiceSpan<T> {
+  item: T;
+  start: number;
+  end: number;
+  exact: boolean;
+}
+
+/**
+ * Every non-overlapping naming of a catalogue service in `text`, in text order (the same
+ * item may appear twice). For recognisers that need to know where and how a service was
+ * named ("顺便看看轮胎" is a passing mention, "换轮胎" a request).
+ */
+export function findServiceSpans<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale: 'zh' | 'en' = 'zh'): ServiceSpan<T>[] {
+  return spansInCatalogue(catalogue, normalise(text), locale).map(({ item, start, end, exact }) => ({ item, start, end, exact }));
+}
+
 function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], text: string, locale: 'zh' | 'en'): T[] {
-  const normalised = normalise(text);
+  const result: T[] = [];
+  for (const t of spansInCatalogue(catalogue, normalise(text), locale)) if (!result.includes(t.item)) result.push(t.item);
+  return result;
+}
+
+function spansInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], normalised: string, locale: 'zh' | 'en'): Match<T>[] {
   if (!normalised.trim()) return [];
   const compiled = compile(catalogue);
   const candidates = [...chineseMatches(normalised, compiled.zh), ...englishMatches(normalised, compiled.en)];
@@ -191,9 +219,7 @@ function matchInCatalogue<T extends CatalogueEntry>(catalogue: readonly T[], tex
     taken.push(c);
   }
   taken.sort((a, b) => a.start - b.start);
-  const result: T[] = [];
-  for (const t of taken) if (!result.includes(t.item)) result.push(t.item);
-  return result;
+  return taken;
 }
 
 /**

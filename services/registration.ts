@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { parseChineseNumber } from './understanding/numbers';
 
 /**
  * What a customer types when registering (建档), normalised and validated. Each parser
@@ -16,8 +16,6 @@ export function toHalfWidth(text: string): string {
 }
 
 // ───── mobile ─────
-export const mobileSchema = z.string().regex(/^1[3-9]\d{9}$/);
-
 export function parseMobile(input: string): ParseResult<string> {
   const digits = toHalfWidth(input).replace(/[\s\-()（）]/g, '').replace(/^(\+?86)/, '');
   const match = /1[3-9]\d{9}/.exec(digits);
@@ -106,12 +104,31 @@ export function parseVin(input: string): ParseResult<string> {
 }
 
 // ───── mileage ─────
+// What may stand around the number: "大概两万公里", "about 20,000 km", "3万多", "5万左右".
+const MILEAGE_BEFORE = /^(?:约|大约|大概|差不多|将近|接近|快|不到|已经|跑了|开了|行驶了?|表显|里程(?:数)?(?:是|为|有)?[:：]?|about|around|approx(?:imately)?\.?|roughly|nearly|almost|over|~)+/;
+const MILEAGE_AFTER = /(?:多|左右|上下|出头|了|吧|啦|的样子|ish|\+)+$/;
+// number · multiplier (万 / w / k) · a digit after 万 ("2万5") · unit
+const MILEAGE_SHAPE = /^([\d.零〇一二两俩三四五六七八九十百千万]+?)(w|k)?(多)?(公里|千米|km|kms|kilometers?|kilometres?|miles?|mi)?$/;
+const KM_PER_MILE = 1.609344;
+
+/**
+ * The mileage a customer answers with, in km: "12000", "两万", "大概两万公里", "三万五" (35,000),
+ * "2万5", "1.2w", "20k km", "about 20,000 km", "3.2万", "20000 miles" (converted). A bare number
+ * below 100 without a unit ("1", "50") is refused as 'mileage.small': it is far more often a menu
+ * choice or a slip than a car that has run 50 km, so the dialog asks again.
+ */
 export function parseMileage(input: string): ParseResult<number> {
-  const text = toHalfWidth(input).replace(/[,，\s]/g, '').toLowerCase();
-  const match = /^(?:约|大概|大约|about|around)?(\d+(?:\.\d+)?)(万)?(公里|千米|km|kms|kilometers|kilometres)?$/.exec(text);
+  const text = toHalfWidth(input).replace(/[,，\s]/g, '').toLowerCase().replace(MILEAGE_BEFORE, '').replace(MILEAGE_AFTER, '');
+  const match = MILEAGE_SHAPE.exec(text);
   if (!match) return fail('mileage.format');
-  const km = Math.round(Number(match[1]) * (match[2] ? 10_000 : 1));
+  const [, number, multiplier, , unit] = match;
+  const value = parseChineseNumber(number);
+  if (value === null) return fail('mileage.format');
+  const scaled = value * (multiplier === 'w' ? 10_000 : multiplier === 'k' ? 1000 : 1);
+  const km = Math.round(unit && unit.startsWith('mi') ? scaled * KM_PER_MILE : scaled);
   if (!Number.isFinite(km) || km < 0 || km > 2_000_000) return fail('mileage.range');
+  const saidPlainly = !unit && !multiplier && /^\d+(?:\.\d+)?$/.test(number);
+  if (saidPlainly && km < 100) return fail('mileage.small');
   return ok(km);
 }
 

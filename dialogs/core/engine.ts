@@ -437,12 +437,6 @@ function decideLocale(state: ConversationState, request: CustomerRequest, fallba
   }
   if (pendingField && pendingField !== 'service' && pendingField !== 'when' && pendingField !== 'text') return fallback;
   if (state.localeChosen) return fallback;
-  // A few words of the other language that ask for nothing ("王建国", "ok") are not a switch.
-  if (request.locale !== fallback && request.intent === 'unknown' && !enoughToSwitch(request.text, request.locale)) return fallback;
+  // The recogniser's one detector already keeps the fallback for a few foreign letters ("王建国", "ok").
   return request.locale;
-}
-
-function enoughToSwitch(text: string, to: Locale): boolean {
-  if (to === 'zh') return (text.match(/[\u3400-\u9fff]/g) ?? []).length >= 4;
-  return (text.match(/\b[a-z]{2,}\b/gi) ?? []).length >= 2;
 }

@@ -1,70 +1,87 @@
-// INTERIM: replaced by the recogniser on branch `understand` when it lands.
-import { matchServices } from '../catalog';
-import { understandWhen } from '../when';
-import { findPlate, parseMobile } from '../registration';
-import { zonedInstant } from '../time';
-import type { CustomerRequest, Intent, UnderstandingContext } from './types';
-export * from './types';
+/**
+ * Recognise once: one customer message → one typed CustomerRequest (intent plus everything it
+ * carries), for the dialog that serves it.
+ *
+ * Pure and synchronous, no I/O: it runs on every message. Rules, not a model — every table is
+ * compiled once at load and lives in the file of its concern:
+ *   text.ts        the forms of the message the rules read (typos and shorthand: spelling.ts)
+ *   locale.ts      which language, and a request for one
+ *   services.ts    catalogue services named, firm or tentative
+ *   symptoms.ts    a fault described
+ *   complaint.ts   a complaint and how severe
+ *   identifiers.ts mobile number, booking reference
+ *   quantities.ts  mileage, score (numbers.ts: Chinese numerals)
+ *   when.ts        the wanted time (services/when with the shop's hours), a past day named
+ *   intents.ts     the intent, first matching rule in a readable table
+ */
+import { findPlate } from '../registration';
+import { findComplaint } from './complaint';
+import { findBookingRef, findMobile } from './identifiers';
+import { decideIntent, smallTalk, type Facts } from './intents';
+import { detectLocale, requestedLocale } from './locale';
+import { findMileage, findScore, withoutMileage } from './quantities';
+import { findServices } from './services';
+import { findSymptom } from './symptoms';
+import { prepareText } from './text';
+import type { CustomerRequest, UnderstandingContext } from './types';
+import { namesPastDay, newTime, wantedTime } from './when';
 
-const HANDOFF = /(转人工|人工客服|人工服务|找顾问|找人工|真人|talk to (a )?(person|human|someone|advisor)|human agent|real person)/i;
-const COMPLAINT = /(投诉|太差了|划了|complain)/i;
-const CANCEL = /(取消.*预约|预约.*取消|不去了|cancel (my )?(booking|appointment)|^取消$|^cancel$)/i;
-const RESCHEDULE = /(改期|改到|换.*时间|reschedule|move my|make it)/i;
-const MY_BOOKINGS = /(我的预约|查.*预约|my booking|my appointment)/i;
-const PRICE = /(多少钱|价格|费用|报价|how much|price|cost)/i;
-const BOOK = /(预约|保养|维修|修车|换|检查|检测|定位|book|appointment|service|maintenance|repair|oil|brake|tyre|tire|alignment|battery|inspection)/i;
-const THANKS = /^(谢谢|多谢|好的谢谢|thanks|thank you|ok thanks)[\s!！。.~]*$/i;
-const HELP = /^(帮助|help|\?+|？+|what can you do)$/i;
-const GREETING = /^(你好|您好|hi|hello|hey|在吗)[!！。.~]*$/i;
-const HOURS = /(几点关门|几点开门|营业时间|opening hours|open on)/i;
-const LOCATION = /(在哪|地址|where are you|located)/i;
-const STATUS = /(修好了|什么时候能取|is my car ready)/i;
-const LANGUAGE_EN = /(english please|speak english)/i;
-const LANGUAGE_ZH = /(说中文|中文)/;
+export type { CustomerRequest, ComplaintSignal, Intent, OpeningWindow, ServiceMention, UnderstandingContext } from './types';
+export { INTENTS } from './types';
+export { detectLocale, type LocaleDetection } from './locale';
+export { INTENT_RULES } from './intents';
+export { inspectionItem } from './services';
+export { parseChineseNumber } from './numbers';
 
-export function understand(text: string, ctx: UnderstandingContext): CustomerRequest {
-  const s = text.trim();
-  const zh = /[\u3400-\u9fff]/.test(s.replace(/[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z]/gi, ''));
-  const en = (s.match(/\b[A-Za-z]{2,}\b/g) ?? []).join('').length >= 3;
-  const locale = zh ? 'zh' : en ? 'en' : ctx.fallbackLocale;
-  const services = matchServices(ctx.catalogue, s, locale).map((i) => ({ id: i.id, code: i.code, certainty: /看看|检查一下|顺便/.test(s) && i.code !== 'INSPECTION' ? ('tentative' as const) : ('firm' as const), said: i.nameZh }));
-  let when = s ? understandWhen(s, { now: ctx.now, timeZone: ctx.timeZone }) : null;
-  if (when && ctx.focusDate && !/[天周月号日]|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week/i.test(s)) {
-    const dayStart = zonedInstant(ctx.focusDate, 0, ctx.timeZone);
-    if (dayStart > ctx.now) when = understandWhen(s, { now: dayStart, timeZone: ctx.timeZone }) ?? when;
-  }
-  const plate = findPlate(s);
-  const mobile = parseMobile(s);
-  let intent: Intent = 'unknown';
-  if (!s) intent = 'unknown';
-  else if (LANGUAGE_EN.test(s) || (LANGUAGE_ZH.test(s) && s.length < 8)) intent = 'language';
-  else if (HELP.test(s)) intent = 'help';
-  else if (COMPLAINT.test(s)) intent = 'complaint';
-  else if (HANDOFF.test(s)) intent = 'handoff';
-  else if (CANCEL.test(s)) intent = 'cancel';
-  else if (RESCHEDULE.test(s)) intent = 'reschedule';
-  else if (MY_BOOKINGS.test(s)) intent = 'my_bookings';
-  else if (GREETING.test(s)) intent = 'greeting';
-  else if (THANKS.test(s)) intent = 'thanks';
-  else if (HOURS.test(s)) intent = 'hours';
-  else if (LOCATION.test(s)) intent = 'location';
-  else if (STATUS.test(s)) intent = 'repair_status';
-  else if (PRICE.test(s) || (ctx.previousIntent === 'price' && /呢[？?]?$/.test(s))) intent = 'price';
-  else if (BOOK.test(s) || services.length || when || plate) intent = 'book';
+const ENGLISH_DATE_WORD = /\b(?:today|tonight|tomorrow|morning|afternoon|evening|noon|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next|week|weekend|month|am|pm|\d{1,2}(?::\d{2})?\s*(?:am|pm))\b/;
+const CHINESE_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
+const SLASH_SCORE_ONLY = /^\d{1,2}(?:\.\d)?\s*\/\s*(?:5|10|100)[\s.!?]*$/;
+
+// Control and zero-width characters (pasted or from voice input) carry nothing.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200c\u200e\u200f\u2060\ufeff]/g;
+
+export function understand(text: string, context: UnderstandingContext): CustomerRequest {
+  const clean = (typeof text === 'string' ? text : '').replace(INVISIBLE, '').trim();
+  const t = prepareText(clean);
+  const language = detectLocale(t.normal, context.fallbackLocale);
+  const symptom = findSymptom(t.chinese, t.english);
+  const dateText = withoutMileage(t.english);
+  let firstTime = clean ? wantedTime(dateText, context) : null;
+  // "Book 保养 tomorrow": a Chinese word makes the date reader read Chinese; try the English alone
+  if (!firstTime && t.hasChinese && ENGLISH_DATE_WORD.test(dateText)) firstTime = wantedTime(dateText.replace(CHINESE_RUN, ' '), context);
+  const scoreHit = findScore(t.chinese, t.english);
+  // "9/10" alone is a score; next to other words it may be a date
+  const scoreOnly = scoreHit?.slash === true && SLASH_SCORE_ONLY.test(t.english.trim());
+  if (scoreOnly) firstTime = null;
+  const facts: Facts = {
+    services: findServices(context.catalogue, t.normal, language.locale, symptom),
+    when: firstTime,
+    plate: findPlate(t.normal),
+    symptom: symptom.found,
+    complaint: findComplaint(t.chinese, t.english, symptom.found),
+    score: scoreHit && (!scoreHit.slash || scoreOnly || !firstTime) ? scoreHit.score : null,
+    bookingRef: findBookingRef(t.normal),
+    localeSwitch: requestedLocale(t.bare, t.chinese),
+    previousIntent: context.previousIntent ?? null,
+    smallTalk: smallTalk(t.bare),
+  };
+  const decision = decideIntent(t, facts);
   return {
-    text: s,
-    intent,
-    locale,
-    localeSwitch: intent === 'language' ? (LANGUAGE_EN.test(s) ? 'en' : 'zh') : null,
-    services,
-    plate,
-    when,
-    pastDate: /昨天|yesterday/.test(s),
-    bookingRef: null,
-    mobile: mobile.ok ? mobile.value : null,
-    mileageKm: null,
-    score: null,
-    symptom: false,
-    complaint: intent === 'complaint' ? { severe: false, reasons: [] } : null,
+    text: clean,
+    intent: decision.intent,
+    rule: decision.rule,
+    locale: language.locale,
+    localeConfident: language.confident,
+    localeSwitch: facts.localeSwitch,
+    services: facts.services,
+    plate: facts.plate,
+    when: decision.intent === 'reschedule' ? newTime(t.english, context, firstTime) : firstTime,
+    pastDate: namesPastDay(t.english),
+    bookingRef: facts.bookingRef,
+    mobile: findMobile(t.normal),
+    mileageKm: findMileage(t.english),
+    score: facts.score,
+    symptom: facts.symptom,
+    complaint: facts.complaint,
   };
 }

@@ -51,7 +51,11 @@ export interface ServiceMention {
 export interface ComplaintSignal {
   /** 重大投诉: safety words, media or regulator threats (12315, 曝光, 媒体, lawyer …). */
   severe: boolean;
-  /** Which rules fired ("safety", "regulator", "media", "legal"): facts for the complaint record. */
+  /**
+   * Which rules fired, facts for the complaint record: 'explicit', 'damage', 'after-service',
+   * 'dissatisfied', and the severe ones 'regulator', 'media', 'legal', 'safety'
+   * (services/understanding/complaint.ts).
+   */
   reasons: string[];
 }
 
@@ -59,8 +63,18 @@ export interface CustomerRequest {
   /** The message as received (trimmed, sanitised). */
   text: string;
   intent: Intent;
+  /**
+   * Which rule decided the intent ("price.words", "book.symptom", "complaint.strong"): for logs
+   * and the test report, so a service department can read why a message went where it did.
+   */
+  rule?: string;
   /** Language of this message; the context's fallback when it has too few letters to tell. */
   locale: Locale;
+  /**
+   * False when `locale` is only the fallback: too few letters, or a short Chinese text without a
+   * function word such as a name ("王建国") — a dialog should not switch language on it.
+   */
+  localeConfident?: boolean;
   /** An explicit wish for a language ("English please", "说中文", "speak Chinese"). */
   localeSwitch: Locale | null;
   /** Catalogue services named, in text order, each once. */

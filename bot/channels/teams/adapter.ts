@@ -11,6 +11,8 @@ import {
 import type { Config } from '../../../services/config';
 import type { Logger } from '../../logger';
 import { t } from '../../../dialogs';
+import { detectLocale } from '../../../services/understanding/locale';
+import { localeFromTag } from '../../../services/locale';
 
 export interface ConnectorRetryOptions {
   /** Waits before the 2nd, 3rd, … attempt of one outgoing activity. */
@@ -137,8 +139,8 @@ export function createTeamsAdapter(
     logger.error('turn failed', { error, channel: activity.channelId, activityType: activity.type });
     // The customer hears something rather than silence; nothing they sent is lost.
     if (activity.type === 'message') {
-      const zh = !/^en/i.test(activity.locale ?? '') && !/^[\x00-\x7f]*[a-z]{3,}/i.test(activity.text ?? '');
-      await context.sendActivity(t(zh ? 'zh' : 'en', 'unavailable')).catch(() => {});
+      const locale = detectLocale(activity.text, localeFromTag(activity.locale) ?? 'zh').locale;
+      await context.sendActivity(t(locale, 'unavailable')).catch(() => {});
     }
   };
   return adapter;
