@@ -4,7 +4,6 @@ import { applyMigrations } from '../services/db/migrate';
 import { needsSeed, seedDemoShop } from '../services/db/seed';
 import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
-import { DatabaseStorage } from './state-storage';
 import { createTeamsAdapter } from './channels/teams/adapter';
 import { createHttpServer, listen, type RunningServer } from './http/server';
 import { registerMessagesRoute } from './http/messages';
@@ -72,14 +71,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const bot = new AftercareBot({
     prisma: db.prisma,
     sql: db.raw,
-    storage: new DatabaseStorage(db.raw),
     shop,
     logger,
     now: options.now,
     notify: async (identityId, text) => {
       await messenger.send(identityId, text);
     },
+    turnLeaseMs: config.turnLeaseMs,
   });
+  // The embedded database has one process (the lock says so): turns claimed before a crash are nobody's now.
+  if (db.engine === 'pglite') await bot.turns.expireLeases();
   const adapter = createTeamsAdapter(config.teams, logger);
   messenger.register('msteams', async (reference, text) => {
     await adapter.continueConversationAsync(config.teams.appId ?? '', reference, async (context) => {

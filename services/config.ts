@@ -37,6 +37,7 @@ export const envSchema = z
     MicrosoftAppTenantId: optionalString,
     /** Time-out of one call to the Bot Framework connector, in ms. */
     AFTERCARE_CONNECTOR_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(5_000)),
+    AFTERCARE_TURN_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(600_000).default(30_000)),
     WECHATY_PUPPET: optionalString,
     WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
     WECHATY_PUPPET_SERVICE_ENDPOINT: optionalString,
@@ -80,6 +81,8 @@ export interface Config {
   shopCode: string;
   logLevel: (typeof LOG_LEVELS)[number];
   apiKey?: string;
+  /** How long a claimed turn belongs to its process before a redelivery may run it again. */
+  turnLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shopCode: e.SHOP_CODE,
     logLevel: e.LOG_LEVEL,
     apiKey: e.AFTERCARE_API_KEY,
+    turnLeaseMs: e.AFTERCARE_TURN_LEASE_MS,
   };
 }
