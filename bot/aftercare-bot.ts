@@ -131,7 +131,11 @@ export class AftercareBot extends TeamsActivityHandler {
     if (claim.kind === 'done') {
       this.options.logger.info('redelivered activity: replies sent again, nothing run', { channel: activity.channelId, activityId: activity.id });
       if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
-      else if (claim.replies.length) await context.sendActivities(claim.replies);
+      else if (claim.replies.length) {
+        // Committed but the process died before (or while) sending: the customer gets the answer now.
+        await context.sendActivities(claim.replies);
+        await this.turns.repliesSent(key).catch(() => {});
+      }
       return;
     }
     let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [] };
@@ -153,7 +157,7 @@ export class AftercareBot extends TeamsActivityHandler {
           await super.run(context);
           context.turnState.delete(TURN);
           if (activity.type === ActivityTypes.Message) failpoint('before-commit');
-          await this.turns.commit(key, record.next ?? record.state, record.version, record.replies);
+          await this.turns.commit(key, record.next as DialogState, record.version, record.replies);
           if (activity.type === ActivityTypes.Message) failpoint('after-commit');
           break;
         } catch (error) {
@@ -170,6 +174,8 @@ export class AftercareBot extends TeamsActivityHandler {
       throw error;
     }
     if (record.replies.length) await context.sendActivities(record.replies);
+    // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
+    await this.turns.repliesSent(key).catch(() => {});
   }
 
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
@@ -211,7 +217,7 @@ export class AftercareBot extends TeamsActivityHandler {
 
     // A card decides once: replace it with its outcome, ignore a second press.
     if (press && activity.replyToId) {
-      const first = await this.turns.claimOnce(`card:${activity.channelId}`, activity.replyToId);
+      const first = await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
       if (!first) {
         await context.sendActivity(t(locale, 'alreadyDecided'));
         return locale;

@@ -29,6 +29,7 @@ export class TurnInProgressError extends Error {
 
 export type Claim =
   | { kind: 'fresh'; state: ConversationState | null; version: number | null }
+  /** Handled before; `replies` are the ones not yet known to have been sent (empty once they were). */
   | { kind: 'done'; replies: Array<Partial<Activity>> }
   | { kind: 'busy' };
 
@@ -54,7 +55,11 @@ export class TurnStore {
       const rows = await this.sql.query<{ data: ConversationState; version: number }>(`SELECT "data", "version" FROM "BotState" WHERE "key" = $1`, [key.stateKey]);
       return { kind: 'fresh', state: rows[0]?.data ?? null, version: rows[0]?.version ?? null };
     }
-    const rows = await this.sql.query<{ claimed: number; existing: { status: string; replies: Array<Partial<Activity>> | null } | null; state: { data: ConversationState; version: number } | null }>(
+    const rows = await this.sql.query<{
+      claimed: number;
+      existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
+      state: { data: ConversationState; version: number } | null;
+    }>(
       `WITH claim AS (
          INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil")
          VALUES ($1, $2, now(), 'RUNNING', now() + $4 * interval '1 millisecond')
@@ -64,13 +69,15 @@ export class TurnStore {
          RETURNING 1
        )
        SELECT (SELECT count(*)::int FROM claim) AS "claimed",
-              (SELECT json_build_object('status', p."status", 'replies', p."replies") FROM "ProcessedActivity" p
+              (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
                 WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
               (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"`,
       [key.channel, key.activityId, key.stateKey, this.leaseMs],
     );
     const row = rows[0];
     if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null };
+    // Committed and its process still within the lease: it is sending the replies right now.
+    if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
     if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
     return { kind: 'busy' };
   }
@@ -79,7 +86,12 @@ export class TurnStore {
    * Saves the state (only if nobody else changed it since `version` was read) and marks the
    * activity DONE with its replies — both or neither.
    */
-  async commit(key: TurnKey, state: ConversationState | null, version: number | null, replies: Array<Partial<Activity>>): Promise<void> {
+  async commit(key: TurnKey, state: ConversationState | null | undefined, version: number | null, replies: Array<Partial<Activity>>): Promise<void> {
+    // A turn that changed no conversation state (an advisor command, a refusal) only closes its activity.
+    if (state === undefined) {
+      if (key.activityId) await this.markDone(key, replies);
+      return;
+    }
     const rows = await this.sql.query<{ version: number | null }>(
       `WITH saved AS (
          INSERT INTO "BotState" ("key", "data", "version", "updatedAt") VALUES ($1, $2::jsonb, 1, now())
@@ -88,14 +100,27 @@ export class TurnStore {
          RETURNING "version"
        ),
        done AS (
-         UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = NULL, "replies" = $6::jsonb
+         UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $7 * interval '1 millisecond', "replies" = $6::jsonb
           WHERE "channel" = $4 AND "activityId" = $5 AND EXISTS (SELECT 1 FROM saved)
          RETURNING 1
        )
        SELECT (SELECT "version" FROM saved) AS "version", (SELECT count(*) FROM done) AS "done"`,
-      [key.stateKey, JSON.stringify(state ?? {}), version, key.channel, key.activityId ?? '', JSON.stringify(replies)],
+      [key.stateKey, JSON.stringify(state ?? {}), version, key.channel, key.activityId ?? '', JSON.stringify(replies), this.leaseMs],
     );
     if (rows[0]?.version == null) throw new StateConflictError(key.stateKey);
+  }
+
+  private async markDone(key: TurnKey, replies: Array<Partial<Activity>>): Promise<void> {
+    await this.sql.query(
+      `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $4 * interval '1 millisecond', "replies" = $3::jsonb WHERE "channel" = $1 AND "activityId" = $2`,
+      [key.channel, key.activityId, JSON.stringify(replies), this.leaseMs],
+    );
+  }
+
+  /** The replies reached the channel: a later redelivery needs nothing more. */
+  async repliesSent(key: TurnKey): Promise<void> {
+    if (!key.activityId) return;
+    await this.sql.query(`UPDATE "ProcessedActivity" SET "replies" = NULL, "leaseUntil" = NULL WHERE "channel" = $1 AND "activityId" = $2`, [key.channel, key.activityId]);
   }
 
   /** The turn failed: let a redelivery of this activity run it at once. */
@@ -106,16 +131,25 @@ export class TurnStore {
 
   /** At start-up of the only process on a database (embedded): leases left by a crash are void. */
   async expireLeases(): Promise<void> {
-    await this.sql.query(`UPDATE "ProcessedActivity" SET "leaseUntil" = now() WHERE "status" = 'RUNNING'`);
+    await this.sql.query(`UPDATE "ProcessedActivity" SET "leaseUntil" = now() WHERE "leaseUntil" > now()`);
   }
 
-  /** A card decides once: true the first time its id is seen. */
-  async claimOnce(channel: string, id: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status") VALUES ($1, $2, now(), 'DONE')
-       ON CONFLICT DO NOTHING RETURNING 1 AS claimed`,
-      [channel, id],
+  /**
+   * A card decides once: true for the first activity that presses it — and again for that same
+   * activity when its turn is retried after a conflict, so the retry is not refused by its own claim.
+   */
+  async claimCard(channel: string, cardId: string, byActivity: string): Promise<boolean> {
+    const rows = await this.sql.query<{ by: string | null }>(
+      `WITH ins AS (
+         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
+         VALUES ($1, $2, now(), 'DONE', jsonb_build_object('by', $3::text))
+         ON CONFLICT DO NOTHING RETURNING $3::text AS "by"
+       )
+       SELECT "by" FROM ins
+       UNION ALL
+       SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [channel, cardId, byActivity],
     );
-    return rows.length === 1;
+    return rows[0]?.by === byActivity;
   }
 }

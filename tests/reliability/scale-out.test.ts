@@ -127,8 +127,11 @@ describe('optimistic concurrency of conversation state', () => {
       expect(a.version).toBe(1);
       await store.commit(key('a1'), { stack: [], memory: { lastBookingId: 'x' } }, a.version, [{ type: 'message', text: 'one' }]);
       await expect(store.commit(key('a2'), { stack: [], memory: { lastBookingId: 'y' } }, b.version, [])).rejects.toBeInstanceOf(StateConflictError);
-      // The winner's activity is DONE with its replies; the loser's is still RUNNING, so a retry can run it.
-      expect(await store.claim(key('a1'))).toEqual({ kind: 'done', replies: [{ type: 'message', text: 'one' }] });
+      // The winner is committed and, within its lease, still sending: a copy must wait (busy);
+      // once its replies are out, a copy gets nothing to do. The loser's activity is still RUNNING.
+      expect(await store.claim(key('a1'))).toEqual({ kind: 'busy' });
+      await store.repliesSent(key('a1'));
+      expect(await store.claim(key('a1'))).toEqual({ kind: 'done', replies: [] });
       expect(await store.claim(key('a2'))).toEqual({ kind: 'busy' });
     } finally {
       await db.close();
