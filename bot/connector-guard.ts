@@ -6,6 +6,7 @@ import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { Config, ConnectorHostRule } from '../services/config';
 import { parseConnectorHost } from '../services/config';
+import { createTtlCache } from '../services/ttl-cache';
 
 /**
  * Where the bot may send replies and proactive messages. An activity names its own
@@ -98,6 +99,8 @@ export class ConnectorGuard {
   private readonly rules: Array<ConnectorHostRule & { explicit: boolean }>;
   private readonly lookupFn: Lookup;
   private readonly scope = new AsyncLocalStorage<Limiter>();
+  /** Answers of the per-activity check: one lookup per host and 30 s, not one per message. */
+  private readonly resolved = createTtlCache<dns.LookupAddress[]>(30_000);
   readonly httpAgent: http.Agent;
   readonly httpsAgent: https.Agent;
 
@@ -155,7 +158,9 @@ export class ConnectorGuard {
     if (!verdict.ok) return verdict;
     const host = new URL(serviceUrl).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     if (net.isIP(host)) return verdict;
-    const addresses = await new Promise<dns.LookupAddress[] | null>((resolve) => this.lookupFn(host, { all: true }, (error, found) => resolve(error ? null : found)));
+    const addresses = await this.resolved
+      .get(host, () => new Promise<dns.LookupAddress[]>((resolve, reject) => this.lookupFn(host, { all: true }, (error, found) => (error ? reject(error) : resolve(found)))))
+      .catch(() => null);
     for (const { address } of addresses ?? []) {
       const refused = this.addressRefusal(verdict.rule, address);
       if (refused) return { ok: false, reason: `${host} resolves to ${refused}` };
