@@ -134,7 +134,7 @@ export class RetryingCloudAdapter extends CloudAdapter {
     const verdict = await guard.check(activity.serviceUrl);
     if (!verdict.ok) {
       this.logger.warn('activity refused: serviceUrl is not an allowed connector', { reason: verdict.reason, channel: activity.channelId, activityType: activity.type });
-      return { status: 403, body: { error: { code: 'ServiceUrlNotAllowed', message: 'serviceUrl is not an allowed Bot Framework connector for this bot' } } };
+      return { status: 403, body: { error: 'serviceUrl is not an allowed Bot Framework connector for this bot' } };
     }
     return (await guard.runRequest(() => super.processActivity(authenticated, activity, logic))) as InvokeResponse | undefined;
   }
