@@ -17,7 +17,7 @@ import { CANCEL_WORDS } from '../dialogs/core/engine';
 import { bare } from '../dialogs/core/fields';
 import { sanitizeStrings } from './http/sanitize';
 import { handleAdvisorMessage } from './advisor-commands';
-import { redeemAdvisorInvite } from '../services/advisor-link';
+import { parseLinkCommand, redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
 import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
@@ -178,6 +178,16 @@ export class AftercareBot extends TeamsActivityHandler {
     await this.turns.repliesSent(key).catch(() => {});
   }
 
+  /** Sends each new manager task to the manager's linked chat accounts, in their language. */
+  private async pushManagerTasks(taskIds: string[]): Promise<void> {
+    const tasks = await this.options.prisma.advisorTask.findMany({ where: { id: { in: taskIds } }, include: { advisor: { include: { identities: true } } } });
+    for (const task of tasks) {
+      for (const identity of task.advisor?.identities ?? []) {
+        await this.options.notify!(identity.id, t('zh', 'advisor.taskPush', { title: task.title })).catch(() => {});
+      }
+    }
+  }
+
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const data = cardSubmitSchema.safeParse(invokeValue?.action?.data ?? {});
@@ -243,10 +253,19 @@ export class AftercareBot extends TeamsActivityHandler {
       return locale;
     }
 
-    const invite = /^(绑定|绑定顾问|bind|link)\s*(ADV-\d{6})$/i.exec(text);
-    if (invite) {
-      const linked = await redeemAdvisorInvite(this.options.prisma, { code: invite[2], identityId: identity.id, now });
-      await context.sendActivity(linked.ok ? t(locale, 'advisor.linked', { name: linked.advisorName }) : t(locale, 'advisor.linkFailed'));
+    const code = parseLinkCommand(text);
+    if (code) {
+      const linked = await redeemAdvisorInvite(this.options.prisma, {
+        code,
+        identityId: identity.id,
+        shopId: this.options.shop.id,
+        now,
+        log: (message, data) => this.options.logger.warn(message, data),
+      });
+      if (linked.ok) await context.sendActivity(t(locale, 'advisor.linked', { name: linked.advisorName }));
+      else await context.sendActivity(t(locale, linked.reason === 'locked' ? 'advisor.linkLocked' : 'advisor.linkFailed'));
+      // A lockout is the managers' business at once: their tasks are pushed to them.
+      if (!linked.ok && linked.managerTaskIds?.length && this.options.notify) await this.pushManagerTasks(linked.managerTaskIds);
       return locale;
     }
     if (identity.advisorId) {

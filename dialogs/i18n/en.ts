@@ -234,5 +234,6 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.overdue': '[OVERDUE] ',
   'advisor.help': 'Advisor commands: "tasks" lists open tasks, "done N" closes one, "accept" takes a customer waiting for a person.',
   'advisor.handoffPush': '[Talk to a person] {who} asks for a person (reason: {reason}). Reply "accept" to take it.',
+  'advisor.taskPush': '[New task] {title}',
   'advisor.relay': '[{name}] {text}',
 };

@@ -235,5 +235,6 @@ export const zh = {
   'advisor.overdue': '【已逾期】',
   'advisor.help': '顾问指令：“任务” 查看待办，“完成 N” 标记完成，“接入” 接待等待人工服务的客户。',
   'advisor.handoffPush': '【转人工】{who} 请求人工服务（原因：{reason}）。回复“接入”接待。',
+  'advisor.taskPush': '【新任务】{title}',
   'advisor.relay': '【{name}】{text}',
 } as const;
