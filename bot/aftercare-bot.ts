@@ -288,7 +288,13 @@ export class AftercareBot extends TeamsActivityHandler {
       return locale;
     }
     if (handoff) {
-      const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
+      const relayed = await relayCustomerMessage(this.options.prisma, {
+        handoff,
+        text,
+        now,
+        notify: this.options.notify,
+        relayText: (name, said) => t('zh', 'advisor.relay', { name: name || t('zh', 'advisor.aCustomer'), text: said }),
+      });
       if (relayed === 'relayed') {
         // Until an advisor answers, the customer sees that their words went somewhere.
         if (handoff.status === 'WAITING') await context.sendActivity(t(locale, 'handoff.relayed'));

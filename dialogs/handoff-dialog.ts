@@ -7,6 +7,15 @@ import type { Flow, FlowContext, Step } from './core/flow';
 import type { Question } from './core/question';
 import type { HandoffRequest } from '../services/desk/types';
 import { when as formatWhen } from './format';
+import { t, type PlainKey } from './i18n';
+
+const REASON_KEYS: Record<HandoffRequest['reason'], PlainKey> = {
+  'customer-request': 'handoff.reason.request',
+  'not-understood': 'handoff.reason.notUnderstood',
+  complaint: 'handoff.reason.complaint',
+  registration: 'handoff.reason.registration',
+  'link-check': 'handoff.reason.linkCheck',
+};
 
 export const HANDOFF = 'handoff';
 
@@ -57,6 +66,8 @@ async function raise(ctx: FlowContext, state: HandoffState, mobile: string | nul
     reason: state.reason,
     said: state.said ?? null,
     contact: mobile ? { name: ctx.identity.displayName, mobile } : null,
+    // Advisors work in the shop's language.
+    advisorNotice: (who) => t('zh', 'advisor.handoffPush', { who, reason: t('zh', REASON_KEYS[state.reason]) }),
   });
   const by = formatWhen(ctx, view.callbackBy);
   const complaint = state.reason === 'complaint';

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { PrismaClient, RawSql } from './db/client';
 import { maskMobile } from './registration';
+import { plainName } from './text';
 import { shopCalendar } from './shop-snapshot';
 import { callbackDeadline } from './handoff';
 
@@ -52,7 +53,8 @@ export async function touchIdentity(sql: Pick<RawSql, 'query'>, input: Conversat
     SELECT up."id", up."customerId", up."advisorId", c."name" AS "customerName", c."locale" AS "customerLocale",
            EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = $7 AND h."status" IN ('WAITING', 'ACTIVE')) AS "inHandoff"
       FROM up LEFT JOIN "Customer" c ON c."id" = up."customerId"`,
-    [newId(), input.channel, input.externalId, input.displayName ?? null, reference, input.now, input.conversationKey],
+    // Stored plain: the name reaches advisors' task lists and pushes, where markup would become links.
+    [newId(), input.channel, input.externalId, plainName(input.displayName), reference, input.now, input.conversationKey],
   );
   const row = rows[0];
   return {

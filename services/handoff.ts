@@ -4,6 +4,7 @@ import { nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
 import { shopCalendar } from './shop-snapshot';
 import { localParts } from './time';
 import { maskMobile } from './registration';
+import { plainName, plainText } from './text';
 
 /**
  * 转人工: hands a conversation to the customer's advisor. While a handoff is open the bot
@@ -44,6 +45,8 @@ export interface StartHandoffInput {
   contact?: { name: string | null; mobile: string } | null;
   now: Date;
   notify?: Notify;
+  /** The push advisors read, in words the caller chose (services do not word messages). */
+  advisorNotice?: (who: string) => string;
 }
 
 export interface HandoffOutcome {
@@ -100,8 +103,8 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
     });
   }
   const who = customer
-    ? `${customer.name}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）`
-    : `${input.contact?.name ?? identity?.displayName ?? '未建档客户'}（${input.contact?.mobile ? maskMobile(input.contact.mobile) : identity?.channel ?? ''}）`;
+    ? `${plainName(customer.name)}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）`
+    : `${plainName(input.contact?.name ?? identity?.displayName) ?? '未建档客户'}（${input.contact?.mobile ? maskMobile(input.contact.mobile) : identity?.channel ?? ''}）`;
   await prisma.advisorTask.create({
     data: {
       shopId: input.shopId,
@@ -122,7 +125,7 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
   });
   if (input.notify) {
     for (const target of targets) {
-      await input.notify(target.id, `【转人工】${who} 请求人工服务（原因：${input.reason}）。`).catch(() => {});
+      if (input.advisorNotice) await input.notify(target.id, input.advisorNotice(who)).catch(() => {});
     }
   }
   return { advisorName: advisor?.name ?? null, live, callbackBy, alreadyOpen: false };
@@ -133,6 +136,8 @@ export interface RelayInput {
   text: string;
   now: Date;
   notify?: Notify;
+  /** How the advisor sees the customer's words (the caller words it). */
+  relayText: (customerName: string, text: string) => string;
 }
 
 /** The customer's chat identity in the conversation a handoff belongs to. */
@@ -185,7 +190,7 @@ export async function relayCustomerMessage(prisma: PrismaClient, input: RelayInp
   const customer = await prisma.customer.findUnique({ where: { id: handoff.customerId } });
   if (input.notify) {
     for (const target of await prisma.channelIdentity.findMany({ where: { advisorId: handoff.advisorId ?? '__none__' } })) {
-      await input.notify(target.id, `【${customer?.name ?? '客户'}】${input.text}`).catch(() => {});
+      await input.notify(target.id, input.relayText(plainName(customer?.name) ?? '', plainText(input.text, 2000))).catch(() => {});
     }
   }
   return 'relayed';

@@ -96,7 +96,9 @@ function sendBotResponse(res: BotResponse, request: FastifyRequest, reply: Fasti
   // internal text for the caller. It stays in the log; the caller gets the request id.
   if (res.statusCode >= 500) {
     logger.error('bot framework request failed', { requestId: request.id, status: res.statusCode, error: typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? null) });
-    return reply.code(500).send({ error: 'internal error', requestId: String(request.id) });
+    // 503 (the token could not be checked now) stays 503: the channel retries it.
+    const status = res.statusCode === 503 ? 503 : 500;
+    return reply.code(status).send({ error: status === 503 ? 'temporarily unavailable, try again' : 'internal error', requestId: String(request.id) });
   }
   reply.code(res.statusCode).headers(res.headers);
   if (res.body === undefined) return reply.send();

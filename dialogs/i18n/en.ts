@@ -235,5 +235,11 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.help': 'Advisor commands: "tasks" lists open tasks, "done N" closes one, "accept" takes a customer waiting for a person.',
   'advisor.handoffPush': '[Talk to a person] {who} asks for a person (reason: {reason}). Reply "accept" to take it.',
   'advisor.taskPush': '[New task] {title}',
+  'advisor.aCustomer': 'customer',
+  'handoff.reason.request': 'customer asked',
+  'handoff.reason.notUnderstood': 'the bot did not understand',
+  'handoff.reason.complaint': 'complaint',
+  'handoff.reason.registration': 'registration',
+  'handoff.reason.linkCheck': 'identity check',
   'advisor.relay': '[{name}] {text}',
 };

@@ -236,5 +236,11 @@ export const zh = {
   'advisor.help': '顾问指令：“任务” 查看待办，“完成 N” 标记完成，“接入” 接待等待人工服务的客户。',
   'advisor.handoffPush': '【转人工】{who} 请求人工服务（原因：{reason}）。回复“接入”接待。',
   'advisor.taskPush': '【新任务】{title}',
+  'advisor.aCustomer': '客户',
+  'handoff.reason.request': '客户要求',
+  'handoff.reason.notUnderstood': '机器人没能理解',
+  'handoff.reason.complaint': '投诉',
+  'handoff.reason.registration': '建档',
+  'handoff.reason.linkCheck': '身份核实',
   'advisor.relay': '【{name}】{text}',
 } as const;

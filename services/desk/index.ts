@@ -327,6 +327,7 @@ export class ServiceDesk implements FrontDesk {
       contact: input.contact,
       now: this.now(),
       notify: this.notify,
+      advisorNotice: input.advisorNotice,
     });
     return outcome;
   }

@@ -142,6 +142,8 @@ export interface HandoffRequest {
   said: string | null;
   /** A number to call back, when the customer is not registered. */
   contact: { name: string | null; mobile: string } | null;
+  /** The push advisors get, worded by the conversation. */
+  advisorNotice: (who: string) => string;
 }
 
 export interface HandoffView {

@@ -13,12 +13,12 @@ export class Conversation {
   private readonly adapter: TestAdapter;
   readonly userId = `user-${crypto.randomBytes(5).toString('hex')}`;
 
-  constructor(readonly bot: AftercareBot, channelId = 'test') {
+  constructor(readonly bot: AftercareBot, channelId = 'test', displayName = '客户') {
     this.adapter = new TestAdapter(async (context) => bot.run(context), {
       channelId,
       serviceUrl: 'https://test.invalid',
       conversation: { id: `conv-${crypto.randomBytes(5).toString('hex')}`, isGroup: false, conversationType: 'personal', name: '' },
-      from: { id: this.userId, name: '客户' },
+      from: { id: this.userId, name: displayName },
       recipient: { id: 'bot', name: 'aftercare' },
     } as Partial<Activity>);
   }
