@@ -60,13 +60,20 @@ export async function applyTransition(
   const { to, now } = input;
   const reason = input.reason?.trim() || null;
   if (from === to) return { changed: false, from, to, number: order.number };
+  // The reason a caller needs first: nothing is ready while the customer still has to decide.
+  if (to === 'READY' && !FINISHED.includes(from)) {
+    const pendingItems = await pendingItemCount(tx, order.id);
+    if (pendingItems > 0) {
+      throw new RepairOrderError('extra-work-pending', `repair order ${order.number} has ${pendingItems} extra-work item(s) waiting for the customer`, { pendingItems, from, to });
+    }
+  }
   if (!TRANSITIONS[from].includes(to)) {
     throw new RepairOrderError('illegal-transition', `repair order ${order.number} cannot go from ${from} to ${to}`, { from, to, allowed: TRANSITIONS[from] });
   }
   if (to === 'AWAITING_APPROVAL' && input.via !== 'extra-work') {
     throw new RepairOrderError('use-extra-work', `repair order ${order.number} waits for approval only when extra work is proposed`, { from, to });
   }
-  if (to === 'READY' || (from === 'AWAITING_APPROVAL' && to === 'IN_PROGRESS')) {
+  if (from === 'AWAITING_APPROVAL' && to === 'IN_PROGRESS') {
     const pendingItems = await pendingItemCount(tx, order.id);
     if (pendingItems > 0) {
       throw new RepairOrderError('extra-work-pending', `repair order ${order.number} has ${pendingItems} extra-work item(s) waiting for the customer`, { pendingItems, from, to });
