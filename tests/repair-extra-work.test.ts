@@ -217,6 +217,14 @@ describe('approve one, defer one, decline one', () => {
     await expect(w.db.prisma.extraWorkDecision.updateMany({ data: { priceFen: 1 } })).rejects.toThrow(/append-only/);
     await expect(w.db.prisma.extraWorkDecision.deleteMany({})).rejects.toThrow(/append-only/);
     await expect(w.db.prisma.extraWorkVersion.updateMany({ data: { totalFen: 1 } })).rejects.toThrow(/append-only/);
+    // Nor does it take a decision that is nobody's, or an advisor's without a reason.
+    const shown = await w.db.prisma.extraWorkDecision.findFirstOrThrow();
+    const { id: _id, identityId: _identity, ...rest } = shown;
+    const attempt = (who: { identityId?: string | null; advisorId?: string | null; onBehalfReason?: string | null }) =>
+      w.db.prisma.extraWorkDecision.create({ data: { ...rest, itemRevision: 99, activityId: null, identityId: null, ...who } });
+    await expect(attempt({})).rejects.toThrow();
+    await expect(attempt({ advisorId: w.advisorId, onBehalfReason: '  ' })).rejects.toThrow();
+    expect(await w.db.prisma.extraWorkDecision.count({ where: { itemRevision: 99 } })).toBe(0);
   });
 });
 

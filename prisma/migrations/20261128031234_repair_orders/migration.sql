@@ -332,7 +332,7 @@ ALTER TABLE "ExtraWorkDecision" ADD CONSTRAINT "ExtraWorkDecision_hashes_are_sha
 -- What the customer was shown and what they decided is evidence: never rewritten.
 CREATE FUNCTION "aftercare_refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION '% rows are append-only (% refused)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
+  RAISE EXCEPTION '% rows are append-only (% refused)', TG_TABLE_NAME, TG_OP;
 END;
 $$;
 CREATE TRIGGER "ExtraWorkDecision_append_only" BEFORE UPDATE OR DELETE ON "ExtraWorkDecision" FOR EACH ROW EXECUTE FUNCTION "aftercare_refuse_change"();
