@@ -213,6 +213,13 @@ describe('approve one, defer one, decline one', () => {
     await transitionRepairOrder(w.db.prisma, { repairOrderId: orderId, to: 'READY', actor: w.advisor(), now: w.now() });
   });
 
+  it('drops a recommendation once a later visit did that work', async () => {
+    await transitionRepairOrder(w.db.prisma, { repairOrderId: orderId, to: 'DELIVERED', actor: w.advisor(), now: w.advance(60) });
+    w.advance(60 * 24 * 7);
+    await checkIn(w.db.prisma, { shopId: w.shopId, vehicleId: customer.vehicleId, services: ['CABIN-FILTER'], mileageInKm: 46_000, concern: '上次建议的空调滤芯', actor: w.advisor(), now: w.now() });
+    expect((await openRecommendations(w.db.prisma, { vehicleId: customer.vehicleId })).map((r) => r.title.zh)).toEqual(['更换雨刮片']);
+  });
+
   it('keeps decisions and shown versions as evidence: the database refuses to rewrite them', async () => {
     await expect(w.db.prisma.extraWorkDecision.updateMany({ data: { priceFen: 1 } })).rejects.toThrow(/append-only/);
     await expect(w.db.prisma.extraWorkDecision.deleteMany({})).rejects.toThrow(/append-only/);

@@ -8,6 +8,7 @@ import {
   costExplanation,
   CUSTOMER_NOTICE_JOB_KIND,
   removeLine,
+  settlementAmendmentRate,
   repairOrdersOf,
   RepairOrderError,
   setDiscount,
@@ -345,5 +346,25 @@ describe('settlement list and cost explanation', () => {
   it('has nothing to explain for a customer without a repair order', async () => {
     const customer = await w.newCustomer({ book: [] });
     expect(await costExplanation(w.db.prisma, customer.id)).toBeNull();
+  });
+});
+
+describe('错单率 (settled orders amended afterwards)', () => {
+  it('counts orders whose settled lines changed or that were re-opened, among those settled in the period', async () => {
+    const day = new Date('2026-12-01T02:00:00Z');
+    w.setNow(day);
+    const orders: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { order } = await walkIn();
+      await transitionRepairOrder(w.db.prisma, { repairOrderId: order.repairOrderId, to: 'IN_PROGRESS', actor: w.advisor(), now: w.now() });
+      await transitionRepairOrder(w.db.prisma, { repairOrderId: order.repairOrderId, to: 'READY', actor: w.advisor(), now: w.now() });
+      orders.push(order.repairOrderId);
+    }
+    // One gets a line after it was ready; the others are delivered as settled.
+    await addLines(w.db.prisma, { repairOrderId: orders[0], lines: [{ kind: 'PART', sku: 'WIPER-SET', quantity: 1 }], actor: w.advisor(), now: w.advance(10) });
+    const rate = await settlementAmendmentRate(w.db.prisma, { shopId: w.shopId, from: day, to: new Date('2026-12-02T00:00:00Z') });
+    // 1 of 3 → 3333.33 bp → 3333.
+    expect(rate).toEqual({ settled: 3, amended: 1, rateBp: 3333 });
+    expect(await settlementAmendmentRate(w.db.prisma, { shopId: w.shopId, from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-01-02T00:00:00Z') })).toEqual({ settled: 0, amended: 0, rateBp: 0 });
   });
 });

@@ -24,6 +24,7 @@ export { costExplanation, estimateDifferences } from './explain';
 export { settlementList } from './settlement';
 export { auditTrail } from './audit';
 export { openRecommendations } from './recommendations';
+export { settlementAmendmentRate } from './kpi';
 export { CUSTOMER_NOTICE_JOB_KIND, type CustomerNotice, type CustomerNoticeKind } from './notices';
 export { APPROVAL_EXPIRY_JOB_KIND, PROMISE_CHECK_JOB_KIND } from './internal';
 export { canonicalJson, sha256 } from './versions';
