@@ -1,12 +1,10 @@
 import {
   ActivityTypes,
-  ConversationState,
   TeamsActivityHandler,
   TurnContext,
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type StatePropertyAccessor,
-  type Storage,
 } from 'botbuilder';
 import { z } from 'zod';
 import type { PrismaClient, RawSql } from '../services/db/client';
@@ -17,15 +15,16 @@ import { isLocale, localeFromTag, type Locale } from '../services/locale';
 import { createConversation, t, type ConversationState as DialogState } from '../dialogs';
 import { CANCEL_WORDS } from '../dialogs/core/engine';
 import { bare } from '../dialogs/core/fields';
-import { StateConflictError } from './state-storage';
 import { sanitizeStrings } from './http/sanitize';
 import { handleAdvisorMessage } from './advisor-commands';
-import { redeemAdvisorInvite } from '../services/advisor-link';
+import { parseLinkCommand, redeemAdvisorInvite } from '../services/advisor-link';
 import type { Logger } from './logger';
 import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
 import { decidedCard, renderOutbound } from './channels/render';
+import { StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
+import { RateLimiter } from './rate-limit';
 
 /** Words that end a handoff from the customer's side. */
 const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];
@@ -42,17 +41,20 @@ export interface ShopInfo {
 
 export interface AftercareBotOptions {
   prisma: PrismaClient;
-  /** Plain SQL for the statements every turn runs (de-duplication, identity). */
+  /** Plain SQL for the statements every turn runs (claim and commit, identity). */
   sql: Pick<RawSql, 'query'>;
-  storage: Storage;
   shop: ShopInfo;
   logger: Logger;
   now?: () => Date;
   /** Sends a proactive message to an identity (the channel registry implements it). */
   notify?: (identityId: string, text: string) => Promise<void>;
+  /** How long a claimed turn is another process's before a redelivery may run it (ms). */
+  turnLeaseMs?: number;
+  /** Messages one chat identity may send per minute before the bot asks them to slow down. */
+  messagesPerMinute?: number;
 }
 
-/** What one of our card buttons sends back (bot/render.ts); anything else in `value` is not a choice. */
+/** What one of our card buttons sends back (bot/channels/render.ts); anything else in `value` is not a choice. */
 const cardSubmitSchema = z.object({
   choice: z.string().min(1).max(200),
   q: z.string().max(200).optional(),
@@ -60,25 +62,47 @@ const cardSubmitSchema = z.object({
   prompt: z.string().max(400).optional(),
 });
 
+/** Per turn: the state key, the state read with the claim, and the replies held back until the commit. */
+interface TurnRecord {
+  key: TurnKey;
+  state: DialogState | null;
+  version: number | null;
+  /** Set by the dialogs; undefined means the turn did not touch the conversation state. */
+  next?: DialogState;
+  replies: Array<Partial<Activity>>;
+}
+
+const TURN = Symbol('aftercare.turn');
+
+/**
+ * Crash points for the reliability tests (AFTERCARE_FAILPOINT=before-effects|before-commit|
+ * after-commit kills the process with SIGKILL there, once per process). Never set in production.
+ */
+type FailPoint = 'before-effects' | 'before-commit' | 'after-commit';
+function failpoint(at: FailPoint): void {
+  if (process.env.AFTERCARE_FAILPOINT === at) process.kill(process.pid, 'SIGKILL');
+}
+
 /**
  * The one bot every channel runs: Teams through CloudAdapter, WeChat and the console
- * through their own adapters. Per turn it de-duplicates redelivered activities, records who
- * wrote (for proactive messages after a restart), turns a card press into a choice, keeps
- * advisors and handoffs apart from the customer conversation, and runs the dialogs —
- * which recognise the message once and answer in words this class only renders.
+ * through their own adapters. Per turn it claims the activity (a redelivery has no second
+ * effect), records who wrote (for proactive messages after a restart), turns a card press
+ * into a choice, keeps advisors and handoffs apart from the customer conversation, and runs
+ * the dialogs — which recognise the message once and answer in words this class only
+ * renders. Replies are sent only after the turn's state is committed.
  */
 export class AftercareBot extends TeamsActivityHandler {
-  readonly conversationState: ConversationState;
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly conversation = createConversation();
   private readonly desk: ServiceDesk;
   private readonly now: () => Date;
+  readonly turns: TurnStore;
+  private readonly limiter: RateLimiter;
 
   constructor(private readonly options: AftercareBotOptions) {
     super();
     this.now = options.now ?? (() => new Date());
-    this.conversationState = new ConversationState(options.storage);
-    this.dialogState = this.conversationState.createProperty<DialogState>('conversation');
+    this.turns = new TurnStore(options.sql, options.turnLeaseMs);
+    this.limiter = new RateLimiter(options.messagesPerMinute ?? 30, 60_000);
     this.desk = new ServiceDesk({ prisma: options.prisma, shopId: options.shop.id, now: this.now, notify: options.notify });
 
     this.onMessage(async (context, next) => {
@@ -96,49 +120,72 @@ export class AftercareBot extends TeamsActivityHandler {
     });
   }
 
-  /** Every turn: de-duplicate, run, save state; retry when another process raced us. */
+  /** Every turn: claim, run, commit state and replies together, then send; retry when another process raced us. */
   override async run(context: TurnContext): Promise<void> {
     const { activity } = context;
     const effectful = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
-    if (effectful && activity.id) {
-      const fresh = await this.claimActivity(activity.channelId, activity.id);
-      if (!fresh) {
-        this.options.logger.info('duplicate activity ignored', { channel: activity.channelId, activityId: activity.id });
-        if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
-        return;
+    if (!effectful) return super.run(context);
+    const key: TurnKey = { channel: activity.channelId, activityId: activity.id ?? null, stateKey: `conversation:${activity.channelId}/${activity.conversation.id}` };
+    const claim = await this.turns.claim(key);
+    if (claim.kind === 'busy') throw new TurnInProgressError(activity.id ?? '');
+    if (claim.kind === 'done') {
+      this.options.logger.info('redelivered activity: replies sent again, nothing run', { channel: activity.channelId, activityId: activity.id });
+      if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
+      else if (claim.replies.length) {
+        // Committed but the process died before (or while) sending: the customer gets the answer now.
+        await context.sendActivities(claim.replies);
+        await this.turns.repliesSent(key).catch(() => {});
       }
+      return;
     }
+    let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [] };
+    // Replies wait for the commit: a crash before it must leave nothing said that the state does not know.
+    context.onSendActivities(async (_ctx, activities, next) => {
+      const held = context.turnState.get(TURN) as TurnRecord | undefined;
+      if (!held) return next();
+      const messages = activities.filter((a) => a.type === ActivityTypes.Message || a.type === undefined);
+      held.replies.push(...messages.map((a) => ({ type: ActivityTypes.Message, text: a.text, attachments: a.attachments })));
+      const rest = activities.filter((a) => !messages.includes(a));
+      const sent = rest.length ? await next() : [];
+      return activities.map((a) => (messages.includes(a) ? { id: '' } : sent.shift() ?? { id: '' }));
+    });
     try {
       for (let attempt = 1; ; attempt++) {
+        context.turnState.set(TURN, record);
         try {
+          if (activity.type === ActivityTypes.Message) failpoint('before-effects');
           await super.run(context);
-          await this.conversationState.saveChanges(context);
-          return;
+          context.turnState.delete(TURN);
+          if (activity.type === ActivityTypes.Message) failpoint('before-commit');
+          await this.turns.commit(key, record.next as DialogState, record.version, record.replies);
+          if (activity.type === ActivityTypes.Message) failpoint('after-commit');
+          break;
         } catch (error) {
+          context.turnState.delete(TURN);
           if (!(error instanceof StateConflictError) || attempt >= 3) throw error;
           this.options.logger.warn('state conflict, retrying turn', { attempt });
-          await this.conversationState.load(context, true);
+          const fresh = await this.turns.claim({ ...key, activityId: null });
+          record = { key, state: fresh.kind === 'fresh' ? fresh.state : null, version: fresh.kind === 'fresh' ? fresh.version : null, replies: [] };
         }
       }
     } catch (error) {
-      // Let a redelivery of this activity try again.
-      if (effectful && activity.id) await this.releaseActivity(activity.channelId, activity.id).catch(() => {});
+      // Let a redelivery of this activity try again at once.
+      await this.turns.release(key).catch(() => {});
       throw error;
     }
+    if (record.replies.length) await context.sendActivities(record.replies);
+    // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
+    await this.turns.repliesSent(key).catch(() => {});
   }
 
-  /** True the first time an activity id is seen; its row is the proof it was handled. */
-  private async claimActivity(channel: string, activityId: string): Promise<boolean> {
-    const rows = await this.options.sql.query(
-      `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt") VALUES ($1, $2, now())
-       ON CONFLICT DO NOTHING RETURNING 1 AS claimed`,
-      [channel, activityId],
-    );
-    return rows.length === 1;
-  }
-
-  private async releaseActivity(channel: string, activityId: string): Promise<void> {
-    await this.options.sql.query(`DELETE FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2`, [channel, activityId]);
+  /** Sends each new manager task to the manager's linked chat accounts, in their language. */
+  private async pushManagerTasks(taskIds: string[]): Promise<void> {
+    const tasks = await this.options.prisma.advisorTask.findMany({ where: { id: { in: taskIds } }, include: { advisor: { include: { identities: true } } } });
+    for (const task of tasks) {
+      for (const identity of task.advisor?.identities ?? []) {
+        await this.options.notify!(identity.id, t('zh', 'advisor.taskPush', { title: task.title })).catch(() => {});
+      }
+    }
   }
 
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
@@ -170,7 +217,8 @@ export class AftercareBot extends TeamsActivityHandler {
       conversationKey,
       now,
     });
-    const stored = await this.dialogState.get(context);
+    const record = context.turnState.get(TURN) as TurnRecord;
+    const stored = record.state;
     const customer: CustomerRef | null = identity.customer
       ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }
       : null;
@@ -179,7 +227,7 @@ export class AftercareBot extends TeamsActivityHandler {
 
     // A card decides once: replace it with its outcome, ignore a second press.
     if (press && activity.replyToId) {
-      const first = await this.claimActivity(`card:${activity.channelId}`, activity.replyToId);
+      const first = await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
       if (!first) {
         await context.sendActivity(t(locale, 'alreadyDecided'));
         return locale;
@@ -197,11 +245,27 @@ export class AftercareBot extends TeamsActivityHandler {
       await context.sendActivity(t(locale, 'tooLong', { max: MAX_TEXT_LENGTH }));
       return locale;
     }
+    // A flood from one chat account is answered once, then ignored until it calms down.
+    const allowed = this.limiter.take(identity.id, now.getTime());
+    if (allowed !== 'ok') {
+      if (allowed === 'first-refusal') await context.sendActivity(t(locale, 'slowDown'));
+      this.options.logger.warn('message rate limit', { identityId: identity.id, channel: activity.channelId });
+      return locale;
+    }
 
-    const invite = /^(绑定|绑定顾问|bind|link)\s*(ADV-\d{6})$/i.exec(text);
-    if (invite) {
-      const linked = await redeemAdvisorInvite(this.options.prisma, { code: invite[2], identityId: identity.id, now });
-      await context.sendActivity(linked.ok ? t(locale, 'advisor.linked', { name: linked.advisorName }) : t(locale, 'advisor.linkFailed'));
+    const code = parseLinkCommand(text);
+    if (code) {
+      const linked = await redeemAdvisorInvite(this.options.prisma, {
+        code,
+        identityId: identity.id,
+        shopId: this.options.shop.id,
+        now,
+        log: (message, data) => this.options.logger.warn(message, data),
+      });
+      if (linked.ok) await context.sendActivity(t(locale, 'advisor.linked', { name: linked.advisorName }));
+      else await context.sendActivity(t(locale, linked.reason === 'locked' ? 'advisor.linkLocked' : 'advisor.linkFailed'));
+      // A lockout is the managers' business at once: their tasks are pushed to them.
+      if (!linked.ok && linked.managerTaskIds?.length && this.options.notify) await this.pushManagerTasks(linked.managerTaskIds);
       return locale;
     }
     if (identity.advisorId) {
@@ -225,7 +289,11 @@ export class AftercareBot extends TeamsActivityHandler {
     }
     if (handoff) {
       const relayed = await relayCustomerMessage(this.options.prisma, { handoff, text, now, notify: this.options.notify });
-      if (relayed === 'relayed') return locale;
+      if (relayed === 'relayed') {
+        // Until an advisor answers, the customer sees that their words went somewhere.
+        if (handoff.status === 'WAITING') await context.sendActivity(t(locale, 'handoff.relayed'));
+        return locale;
+      }
       // Nobody answered in time: the task stays with the advisors and the bot takes over again.
       const callbackBy = callbackDeadline(await shopCalendar(this.options.prisma, this.options.shop.id), now);
       await context.sendActivity(t(locale, 'handoff.callback', { when: formatLocal(callbackBy, this.options.shop.timeZone, locale) }));
@@ -239,11 +307,12 @@ export class AftercareBot extends TeamsActivityHandler {
         identity: { id: identity.id, channel: activity.channelId, displayName: activity.from.name ?? null, conversationKey },
         customer,
         channelLocale: localeFromTag(activity.locale),
+        turnId: activity.id ? `${activity.channelId}:${activity.id}` : null,
         now,
       },
       stored,
     );
-    await this.dialogState.set(context, result.state);
+    record.next = result.state;
     for (const outbound of result.replies) await context.sendActivity(renderOutbound(outbound, activity.channelId));
     return result.locale;
   }

@@ -4,7 +4,6 @@ import { applyMigrations } from '../services/db/migrate';
 import { needsSeed, seedDemoShop } from '../services/db/seed';
 import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
-import { DatabaseStorage } from './state-storage';
 import { createTeamsAdapter } from './channels/teams/adapter';
 import { createHttpServer, listen, type RunningServer } from './http/server';
 import { registerMessagesRoute } from './http/messages';
@@ -15,6 +14,8 @@ import { ProactiveMessenger } from './proactive';
 import { JobRunner } from '../services/jobs';
 import { jobHandlers } from './job-handlers';
 import type { WechatChannel } from './channels/wechat/channel';
+import { startAdminChannel, type AdminChannel } from './admin-channel';
+import { createAdvisorInvite } from '../services/advisor-link';
 
 export interface App {
   jobs: JobRunner;
@@ -24,11 +25,30 @@ export interface App {
   shop: ShopInfo;
   messenger: ProactiveMessenger;
   server: RunningServer;
+  /** The local admin socket (embedded database only). */
+  admin: AdminChannel | null;
   close(): Promise<void>;
 }
 
 function packageVersion(): string {
   return (require('../package.json') as { version: string }).version;
+}
+
+/**
+ * The one line `aftercare start` prints: how /api/messages is protected and who can reach
+ * it, so an unauthenticated endpoint is never a surprise.
+ */
+export function startBanner(config: Config, port: number, databaseLabel: string): string {
+  const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const endpoint = `http://${where}/api/messages (health: /healthz), database: ${databaseLabel}`;
+  switch (config.teams.auth) {
+    case 'on':
+      return `aftercare: Teams auth ON, listening on ${endpoint} — every request needs a valid Bot Framework token`;
+    case 'local':
+      return `aftercare: Teams auth OFF (local mode), listening on ${endpoint} — only this machine can reach it; set MicrosoftAppId and MicrosoftAppPassword for Teams`;
+    case 'open':
+      return `aftercare: Teams auth OFF and EXPOSED (AFTERCARE_ALLOW_UNAUTHENTICATED=true), listening on ${endpoint} — anyone who can reach this address can act as any customer or advisor`;
+  }
 }
 
 export class StartupError extends Error {
@@ -72,14 +92,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const bot = new AftercareBot({
     prisma: db.prisma,
     sql: db.raw,
-    storage: new DatabaseStorage(db.raw),
     shop,
     logger,
     now: options.now,
     notify: async (identityId, text) => {
       await messenger.send(identityId, text);
     },
+    turnLeaseMs: config.turnLeaseMs,
   });
+  // The embedded database has one process (the lock says so): turns claimed before a crash are nobody's now.
+  if (db.engine === 'pglite') await bot.turns.expireLeases();
   const adapter = createTeamsAdapter(config.teams, logger);
   messenger.register('msteams', async (reference, text) => {
     await adapter.continueConversationAsync(config.teams.appId ?? '', reference, async (context) => {
@@ -101,7 +123,23 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   registerMessagesRoute(http, { adapter, bot, logger });
   await http.register(restApi, { prefix: '/api/v1', prisma: db.prisma, shop, envKey: config.apiKey, now });
   const server = await listen(http, { port: config.port, host: config.host });
-  logger.info('aftercare listening', { port: server.port, database: db.label, teamsAuth: config.teams.appId ? 'on' : 'off (emulator mode)' });
+  logger.info('aftercare listening', { host: config.host, port: server.port, database: db.label, teamsAuth: config.teams.auth });
+
+  // Operator commands beside a running embedded bot (the CLI cannot open PGlite while we hold it).
+  const embeddedDir = !options.database && config.database.kind === 'pglite' ? config.database.dataDir : null;
+  const admin = embeddedDir
+    ? await startAdminChannel(
+        embeddedDir,
+        async (request) => {
+          const invite = await createAdvisorInvite(db.prisma, { shopId: shop.id, advisorName: request.advisorName, now: now(), ttlMinutes: config.inviteTtlMinutes, createdBy: 'admin-channel' });
+          return { code: invite.code, expiresAt: invite.expiresAt.toISOString() };
+        },
+        logger,
+      ).catch((error: unknown) => {
+        logger.warn('admin channel off: stop the bot to run admin commands', { error: String(error) });
+        return null;
+      })
+    : null;
 
   let wechat: WechatChannel | undefined;
   if (config.wechat.puppet || options.wechatPuppet) {
@@ -109,6 +147,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       const { startWechatChannel } = require('./channels/wechat/channel') as typeof import('./channels/wechat/channel');
       wechat = await startWechatChannel({ config: config.wechat, bot, prisma: db.prisma, logger, messenger, puppetInstance: options.wechatPuppet });
     } catch (error) {
+      await admin?.close();
       await server.close();
       await db.close();
       throw new StartupError(`WeChat could not start: ${(error as Error).message}`);
@@ -137,8 +176,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     shop,
     messenger,
     server,
+    admin,
     close() {
       closing ??= (async () => {
+        await admin?.close();
         await server.close();
         for (const stop of stopTimers) stop();
         await jobs.stop();

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import { loadConfig, ConfigError, type Config } from '../services/config';
 import { openDatabase } from '../services/db/client';
 import { applyMigrations, migrationStatus, MigrationError } from '../services/db/migrate';
 import { seedDemoShop } from '../services/db/seed';
 import { DatabaseInUseError } from '../services/db/lock';
-import { createLogger } from './logger';
+import { DataDirectoryError } from '../services/db/client';
+import { createLogger, routeConsoleToLogger } from './logger';
 
 /**
  * `bin/aftercare <command>`: one entry for people and scripts. Exit codes: 0 done,
@@ -105,7 +107,30 @@ async function advisor(args: string[], io: Io): Promise<number> {
     io.stderr.write('usage: aftercare advisor invite <advisor name>\n');
     return 2;
   }
-  return withDatabase(io, async (database, cfg) => {
+  const printInvite = (code: string, expiresAt: string) =>
+    io.stdout.write(`One-time code for ${name}: ${code} (valid until ${expiresAt}).\nThe advisor sends "绑定 ${code}" to the bot from their own Teams or WeChat account.\n`);
+  const cfg = config(io);
+  if (!cfg) return 2;
+  // A bot running on the embedded database holds it: ask that bot over its admin socket.
+  const dataDir = cfg.database.kind === 'pglite' ? cfg.database.dataDir : null;
+  if (dataDir) {
+    const { sendAdminCommand, AdminChannelUnreachable, adminSocketPath } = require('./admin-channel') as typeof import('./admin-channel');
+    if (fs.existsSync(adminSocketPath(dataDir))) {
+      try {
+        const response = await sendAdminCommand(dataDir, { command: 'advisor.invite', advisorName: name });
+        if (!response.ok) {
+          io.stderr.write(`aftercare: ${response.error}\n`);
+          return 1;
+        }
+        printInvite(String(response.result.code), String(response.result.expiresAt));
+        return 0;
+      } catch (error) {
+        // A socket left by a bot that died: open the database ourselves below.
+        if (!(error instanceof AdminChannelUnreachable)) throw error;
+      }
+    }
+  }
+  return withDatabase(io, async (database) => {
     const shop = await database.prisma.shop.findUnique({ where: { code: cfg.shopCode } });
     if (!shop) {
       io.stderr.write(`aftercare: no shop with code "${cfg.shopCode}"\n`);
@@ -113,8 +138,8 @@ async function advisor(args: string[], io: Io): Promise<number> {
     }
     const { createAdvisorInvite } = require('../services/advisor-link') as typeof import('../services/advisor-link');
     try {
-      const invite = await createAdvisorInvite(database.prisma, { shopId: shop.id, advisorName: name, now: new Date() });
-      io.stdout.write(`One-time code for ${name}: ${invite.code} (valid until ${invite.expiresAt.toISOString()}).\nThe advisor sends "绑定 ${invite.code}" to the bot from their own Teams or WeChat account.\n`);
+      const invite = await createAdvisorInvite(database.prisma, { shopId: shop.id, advisorName: name, now: new Date(), ttlMinutes: cfg.inviteTtlMinutes, createdBy: 'cli' });
+      printInvite(invite.code, invite.expiresAt.toISOString());
       return 0;
     } catch (error) {
       io.stderr.write(`aftercare: ${(error as Error).message}\n`);
@@ -143,26 +168,35 @@ async function start(io: Io): Promise<number> {
   const cfg = config(io);
   if (!cfg) return 2;
   const logger = createLogger(cfg.logLevel);
-  // Required lazily so that `db` and `when` never load the bot framework (require, not
-  // import(): under tsx a dynamic import() goes through Node's ESM resolver, which needs extensions).
-  const { startApp } = require('./app') as typeof import('./app');
-  const app = await startApp(cfg, logger);
-  io.stdout.write(`aftercare is running on http://localhost:${app.server.port}/api/messages (health: /healthz), database: ${app.db.label}\n`);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      io.stdout.write(`\n${signal}: finishing in-flight turns and closing the database…\n`);
-      app.close().then(resolve, (error) => {
-        logger.error('shutdown failed', { error });
-        resolve();
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-  return 0;
+  // Library console output (the SDK's stack trace per rejected token) becomes JSON log lines.
+  const restoreConsole = routeConsoleToLogger(logger, cfg.logLevel);
+  // Signals are taken from the first moment: a container's pid 1 has no default handlers, and
+  // a stop asked for during start-up is honoured once start-up is done. Repeats are ignored
+  // (Ctrl-C under npm delivers SIGINT twice: from the terminal and forwarded by npm).
+  let stopSignal: string | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    // Required lazily so that `db` and `when` never load the bot framework (require, not
+    // import(): under tsx a dynamic import() goes through Node's ESM resolver, which needs extensions).
+    const { startApp, startBanner } = require('./app') as typeof import('./app');
+    const app = await startApp(cfg, logger);
+    io.stdout.write(`${startBanner(cfg, app.server.port, app.db.label)}\n`);
+    if (!stopSignal) await new Promise<void>((resolve) => (wake = resolve));
+    io.stdout.write(`\n${stopSignal}: finishing in-flight turns and closing the database…\n`);
+    await app.close().catch((error: unknown) => logger.error('shutdown failed', { error }));
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    restoreConsole();
+  }
 }
 
 export async function main(argv: string[], io: Io = process): Promise<number> {
@@ -200,7 +234,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return 2;
     }
   } catch (error) {
-    if (error instanceof DatabaseInUseError || error instanceof MigrationError || (error as Error).name === 'StartupError' || error instanceof ConfigError) {
+    if (error instanceof DatabaseInUseError || error instanceof DataDirectoryError || error instanceof MigrationError || (error as Error).name === 'StartupError' || error instanceof ConfigError) {
       io.stderr.write(`aftercare: ${(error as Error).message}\n`);
       return error instanceof ConfigError ? 2 : 1;
     }

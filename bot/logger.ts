@@ -41,3 +41,39 @@ export function createLogger(level: Level, write: (line: string) => void = (line
     error: (m, d) => emit('error', m, d),
   };
 }
+
+/**
+ * Sends what libraries print with console.* through the logger: botbuilder and
+ * botframework-connector `console.error` a multi-line stack for every rejected token,
+ * past LOG_LEVEL and past masking (200 forged requests wrote ~100 KB of it). Each call
+ * becomes one JSON line at the matching level; an error argument keeps its message, and
+ * its stack only at debug. Returns a function that puts the console back.
+ */
+export function routeConsoleToLogger(logger: Logger, level: Level): () => void {
+  const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+  const original = Object.fromEntries(methods.map((m) => [m, console[m]])) as Record<(typeof methods)[number], (...args: unknown[]) => void>;
+  const levelOf: Record<(typeof methods)[number], Exclude<Level, 'silent'>> = { log: 'info', info: 'info', warn: 'warn', error: 'error', debug: 'debug', trace: 'debug' };
+  const describe = (arg: unknown): string => {
+    if (arg instanceof Error) {
+      const status = (arg as { statusCode?: number }).statusCode;
+      return `${arg.name}: ${arg.message}${status ? ` (status ${status})` : ''}${ORDER[level] <= ORDER.debug && arg.stack ? `\n${arg.stack}` : ''}`;
+    }
+    if (typeof arg === 'string') return arg;
+    try {
+      return JSON.stringify(arg) ?? String(arg);
+    } catch {
+      return String(arg);
+    }
+  };
+  for (const method of methods) {
+    console[method] = (...args: unknown[]) => {
+      let at = levelOf[method];
+      // A rejected token is the expected outcome of a forged request, not a server error.
+      if (args.some((a) => a instanceof Error && ((a as { statusCode?: number }).statusCode === 401 || a.name === 'AuthenticationError'))) at = 'warn';
+      logger[at]('library output', { source: 'console', text: args.map(describe).join(' ').slice(0, 4000) });
+    };
+  }
+  return () => {
+    for (const method of methods) console[method] = original[method];
+  };
+}

@@ -353,6 +353,7 @@ async function book(ctx: FlowContext, state: BookingState): Promise<Step<Booking
     quotedTotalFen: state.quotedTotalFen!,
     notes: state.notes.length ? state.notes.join('；') : null,
     channel: ctx.identity.channel,
+    idempotencyKey: ctx.turnId,
   });
   if (outcome.ok) {
     const b = outcome.booking;

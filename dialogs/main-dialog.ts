@@ -67,6 +67,8 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
   },
 
   interruption(_ctx, request, active) {
+    // A bare code ("A12345" at the plate prompt) is a mistyped answer, not a new request.
+    if (/^[A-Za-z0-9]{1,12}$/.test(request.text.trim())) return null;
     const served = new Set(active.flatMap((f) => f.serves ?? []));
     switch (request.intent) {
       case 'handoff':

@@ -154,6 +154,8 @@ function channelNameKey(channel: string) {
 }
 
 async function plan(ctx: FlowContext, state: RegistrationState): Promise<Step<RegistrationResult | null>> {
+  // Registered meanwhile (the same answer redelivered after its turn had already stored it).
+  if (ctx.customer) return { done: { customer: ctx.customer, vehicleId: null } };
   if (!state.mobile) {
     if (!state.introduced) {
       state.introduced = true;

@@ -35,7 +35,8 @@ describe('human handoff and scheduled jobs', () => {
     const push = advisorUser.newCalls().map((c) => c.body.text).join('\n');
     expect(push).toContain('【转人工】王先生（沪D20001）');
 
-    expect(await customer.say('我的车刹车有异响')).toBe('');
+    // Relayed to the advisor; until one answers the customer sees it went somewhere.
+    expect(await customer.say('我的车刹车有异响')).toBe('（已转给服务顾问，请稍候）');
     expect(advisorUser.newCalls().map((c) => c.body.text).join('\n')).toContain('【王先生】我的车刹车有异响');
 
     expect(await advisorUser.say('接入')).toContain('已接入 王先生（138****2222）');

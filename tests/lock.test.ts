@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../services/db/client';
-import { DatabaseInUseError, lockDataDirectory } from '../services/db/lock';
+import { DatabaseInUseError, lockDataDirectory, readLockOwner } from '../services/db/lock';
 
 const BIN = path.resolve(__dirname, '../bin/aftercare');
 
@@ -49,7 +49,7 @@ describe('embedded database lock', () => {
   it('takes over a lock left by a process that died', () => {
     fs.writeFileSync(path.join(dir, 'aftercare.lock'), String(deadPid()));
     const lock = lockDataDirectory(dir);
-    expect(fs.readFileSync(lock.path, 'utf8')).toBe(String(process.pid));
+    expect(readLockOwner(lock.path)?.pid).toBe(process.pid);
     lock.release();
   });
 });

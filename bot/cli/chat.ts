@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { loadConfig, ConfigError } from '../../services/config';
 import { prepareDatabase } from '../app';
 import { AftercareBot } from '../aftercare-bot';
-import { DatabaseStorage } from '../state-storage';
 import { createLogger } from '../logger';
 import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../channels/console/adapter';
 import { t } from '../../dialogs';
@@ -81,7 +80,6 @@ export async function runChatCommand(args: string[], io: { stdin: NodeJS.Readabl
     const bot = new AftercareBot({
       prisma: db.prisma,
       sql: db.raw,
-      storage: new DatabaseStorage(db.raw),
       shop,
       logger,
       now,

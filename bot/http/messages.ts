@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { errorResponses, type HttpApp } from './server';
+import { TurnInProgressError } from '../turn-store';
 
 /** Minimal shape every inbound Bot Framework activity must have before the SDK sees it. */
 export const inboundActivitySchema = z
@@ -63,17 +64,28 @@ export function registerMessagesRoute(app: HttpApp, options: MessagesRouteOption
         summary: 'Receive an activity from a Bot Framework channel (Teams, Emulator)',
         description: 'With MicrosoftAppId set, every request must carry a Bot Framework token (else 401). Replies go to the activity’s serviceUrl.',
         body: inboundActivitySchema,
-        response: { 200: z.unknown().describe('Empty, or the invoke response'), ...errorResponses(400, 401, 413, 415, 500) },
+        response: { 200: z.unknown().describe('Empty, or the invoke response'), ...errorResponses(400, 401, 413, 415, 500, 503) },
       },
       config: { invalidBodyLabel: 'invalid activity' },
     },
     async (request, reply) => {
       const res = new BotResponse(reply.raw.socket);
+      let inProgress = false;
       await adapter.process(
         { body: request.body as unknown as Activity & Record<string, unknown>, headers: request.headers, method: request.method },
         res,
-        (context) => bot.run(context),
+        (context) =>
+          bot.run(context).catch((error: unknown) => {
+            // The same activity is being handled right now (or by a process that died within
+            // its lease): the channel is asked to deliver it again shortly, nothing is said.
+            if (error instanceof TurnInProgressError) {
+              inProgress = true;
+              return;
+            }
+            throw error;
+          }),
       );
+      if (inProgress) return reply.code(503).header('retry-after', '5').send({ error: 'this activity is being handled; deliver it again shortly' });
       return sendBotResponse(res, request, reply, logger);
     },
   );

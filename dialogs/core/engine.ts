@@ -53,6 +53,8 @@ export interface TurnInput {
   customer: CustomerRef | null;
   /** The language the channel reports (Teams' activity.locale), for a first message with no letters. */
   channelLocale: Locale | null;
+  /** The inbound activity (channel + id), as an idempotency key for what the turn books. */
+  turnId?: string | null;
   now: Date;
 }
 
@@ -187,6 +189,7 @@ export class ConversationEngine {
       locale,
       request: scope.request,
       identity: input.identity,
+      turnId: input.turnId ?? null,
       get customer() {
         return scope.getCustomer();
       },

@@ -36,6 +36,8 @@ export interface FlowContext {
   /** This turn's message, recognised once. */
   readonly request: CustomerRequest;
   readonly identity: { id: string; channel: string; displayName: string | null; conversationKey: string };
+  /** The inbound activity this turn answers: what it books carries it, so a redelivery books nothing twice. */
+  readonly turnId: string | null;
   /** Null until the sender is registered or linked. */
   readonly customer: CustomerRef | null;
   /** A flow registered or linked the sender: later steps (and turns) see them. */

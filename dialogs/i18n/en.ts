@@ -32,6 +32,8 @@ export const en: { [K in keyof typeof zh]: string } = {
   no: 'No',
   thanks: "You're welcome! I'm here whenever you need me.",
   'language.switched': 'Sure, I will continue in English.',
+  slowDown: 'You are sending messages faster than I can read them; please wait a moment before the next one.',
+  'handoff.relayed': '(Passed to the service advisor; please wait.)',
   tooLong: 'Your message is too long (over {max} characters). Please tell me briefly what you need.',
   unavailable: 'The system is busy, please try again shortly. Nothing you sent was lost.',
   nonText: 'I can only read text messages for now; please tell me in words what you need.',
@@ -232,5 +234,6 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.overdue': '[OVERDUE] ',
   'advisor.help': 'Advisor commands: "tasks" lists open tasks, "done N" closes one, "accept" takes a customer waiting for a person.',
   'advisor.handoffPush': '[Talk to a person] {who} asks for a person (reason: {reason}). Reply "accept" to take it.',
+  'advisor.taskPush': '[New task] {title}',
   'advisor.relay': '[{name}] {text}',
 };

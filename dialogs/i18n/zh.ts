@@ -33,6 +33,8 @@ export const zh = {
   no: '否',
   thanks: '不客气！有需要随时找我。',
   'language.switched': '好的，接下来用中文为您服务。',
+  slowDown: '您发得太快了，我先处理前面的消息，请稍等一会儿再发。',
+  'handoff.relayed': '（已转给服务顾问，请稍候）',
   tooLong: '您的消息太长了（超过 {max} 个字），请简短描述一下需要什么帮助。',
   unavailable: '系统繁忙，请稍后再试。您的信息没有丢失。',
   nonText: '目前我只能阅读文字消息，请用文字告诉我需要什么帮助。',
@@ -233,5 +235,6 @@ export const zh = {
   'advisor.overdue': '【已逾期】',
   'advisor.help': '顾问指令：“任务” 查看待办，“完成 N” 标记完成，“接入” 接待等待人工服务的客户。',
   'advisor.handoffPush': '【转人工】{who} 请求人工服务（原因：{reason}）。回复“接入”接待。',
+  'advisor.taskPush': '【新任务】{title}',
   'advisor.relay': '【{name}】{text}',
 } as const;

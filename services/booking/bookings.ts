@@ -139,6 +139,8 @@ const createSchema = z.object({
    * recomputed only to notice a change (a price edited meanwhile), which is then refused.
    */
   quotedTotalFen: z.number().int().nonnegative().optional(),
+  /** The request that books (e.g. the chat turn): the same key again returns the booking it made. */
+  idempotencyKey: z.string().min(1).max(300).optional(),
   now: dateSchema,
   /** Compute other slots when the wanted one is gone (a few extra queries). */
   offerAlternatives: z.boolean().default(true),
@@ -150,6 +152,11 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
   const input = createSchema.parse(rawInput);
   try {
     return await withRetries(prisma, async (tx, attempt) => {
+      if (input.idempotencyKey) {
+        // Inside the transaction: a racing twin loses on the unique key, retries, and lands here.
+        const made = await tx.booking.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+        if (made) return made;
+      }
       const customer = await tx.customer.findFirst({ where: { id: input.customerId, shopId: input.shopId }, select: { id: true } });
       if (!customer) throw new BookingInputError(`customer ${input.customerId} is not a customer of shop ${input.shopId}`);
       const vehicle = await tx.vehicle.findFirst({ where: { id: input.vehicleId, customerId: input.customerId }, select: { id: true } });
@@ -179,6 +186,7 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
           partsFlagged: ctx.parts.shortSkus.length > 0,
           channel: input.channel,
           notes: input.notes ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
           lines: { create: ctx.items.map((i) => ({ catalogItemId: i.id })) },
         },
       });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -40,15 +41,61 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.kind === 'pglite' ? openEmbedded(target.dataDir) : openPostgres(target.url);
 }
 
+/**
+ * The embedded data directory cannot be written (read-only mount, permissions, a file in
+ * its place, a full disk): one sentence for the operator instead of an errno stack.
+ */
+export class DataDirectoryError extends Error {
+  constructor(readonly dataDir: string, readonly code: string, detail: string) {
+    const shown = path.relative(process.cwd(), dataDir);
+    const where = shown && !shown.startsWith('..') && !path.isAbsolute(shown) ? `./${shown}` : dataDir;
+    super(`cannot write the embedded database in ${where} (${DataDirectoryError.reason(code)}): ${detail}`);
+    this.name = 'DataDirectoryError';
+  }
+
+  static readonly CODES = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'ENOENT'];
+
+  static reason(code: string): string {
+    return (
+      ({ EROFS: 'read-only file system', EACCES: 'permission denied', EPERM: 'permission denied', ENOSPC: 'disk full', EDQUOT: 'disk quota exceeded', ENOTDIR: 'a file is in the way', EEXIST: 'a file is in the way', ENOENT: 'no such directory' } as Record<string, string>)[code] ?? code
+    );
+  }
+}
+
+function asDataDirectoryError(dataDir: string, error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== 'string' || !DataDirectoryError.CODES.includes(e.code)) return error;
+  return new DataDirectoryError(dataDir, e.code, `${e.syscall ?? 'open'} ${e.path ?? dataDir} failed`);
+}
+
+/**
+ * Proves the directory takes writes before PGlite opens it: PGlite reports a read-only
+ * or foreign-owned pgdata as a WebAssembly abort deep inside PostgreSQL's start-up.
+ */
+function probeWritable(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const probe = path.join(dir, `.aftercare-write-probe-${process.pid}`);
+  fs.writeFileSync(probe, '');
+  fs.rmSync(probe, { force: true });
+}
+
 async function openEmbedded(dataDir: string | null): Promise<Database> {
   let lock: DirectoryLock | undefined;
-  if (dataDir) lock = lockDataDirectory(dataDir);
+  if (dataDir) {
+    try {
+      lock = lockDataDirectory(dataDir);
+      probeWritable(pgliteDataPath(dataDir));
+    } catch (error) {
+      lock?.release();
+      throw asDataDirectoryError(dataDir, error);
+    }
+  }
   try {
     const pglite = dataDir ? new PGlite(pgliteDataPath(dataDir)) : new PGlite();
     return await openPGliteInstance(pglite, dataDir, lock);
   } catch (error) {
     lock?.release();
-    throw error;
+    throw dataDir ? asDataDirectoryError(dataDir, error) : error;
   }
 }
 

@@ -205,7 +205,7 @@ export class ServiceDesk implements FrontDesk {
     };
   }
 
-  async book(input: { customerId: string; vehicleId: string; serviceIds: readonly string[]; startsAt: Date; quotedTotalFen: number; notes: string | null; channel: string }): Promise<BookingOutcome> {
+  async book(input: { customerId: string; vehicleId: string; serviceIds: readonly string[]; startsAt: Date; quotedTotalFen: number; notes: string | null; channel: string; idempotencyKey?: string | null }): Promise<BookingOutcome> {
     try {
       const booking = await createBooking(this.prisma, {
         shopId: this.shopId,
@@ -216,6 +216,7 @@ export class ServiceDesk implements FrontDesk {
         channel: input.channel,
         notes: input.notes,
         quotedTotalFen: input.quotedTotalFen,
+        idempotencyKey: input.idempotencyKey ?? undefined,
         now: this.now(),
       });
       return { ok: true, booking: await this.bookingView(booking.id), partsFlagged: booking.partsFlagged };

@@ -185,7 +185,8 @@ export interface FrontDesk {
 
   quote(serviceIds: readonly string[]): Promise<Quote>;
   findSlots(input: { serviceIds: readonly string[]; wanted: WantedTime; ignoreBookingId?: string }): Promise<SlotOffer>;
-  book(input: { customerId: string; vehicleId: string; serviceIds: readonly string[]; startsAt: Date; quotedTotalFen: number; notes: string | null; channel: string }): Promise<BookingOutcome>;
+  /** `idempotencyKey`: the turn that books; the same key again returns the booking it made. */
+  book(input: { customerId: string; vehicleId: string; serviceIds: readonly string[]; startsAt: Date; quotedTotalFen: number; notes: string | null; channel: string; idempotencyKey?: string | null }): Promise<BookingOutcome>;
   upcomingBookings(customerId: string): Promise<BookingView[]>;
   reschedule(input: { customerId: string; bookingId: string; startsAt: Date }): Promise<RescheduleOutcome>;
   cancel(input: { customerId: string; bookingId: string; reason: string | null }): Promise<CancelOutcome>;

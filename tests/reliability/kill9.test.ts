@@ -4,6 +4,7 @@ import { killAllBots, startBot, type BotProcess } from '../support/bot-process';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { TeamsUser } from '../support/teams-client';
 import { createBotDatabase, ENGINE, expectContains, confirmBooking, registerAndBook, type BotDatabase } from './helpers';
+import { readLockOwner } from '../../services/db/lock';
 
 /**
  * A bot process killed with SIGKILL in the middle of a conversation (no shutdown code
@@ -45,12 +46,12 @@ describe(`kill -9 mid-conversation (${ENGINE})`, () => {
     expect((await bot.exited).signal).toBe('SIGKILL');
     if (db.dir) {
       // The crash left the lock file behind, naming the dead process.
-      expect(fs.readFileSync(path.join(db.dir, 'aftercare.lock'), 'utf8').trim()).toBe(String(bot.pid));
+      expect(readLockOwner(path.join(db.dir, 'aftercare.lock'))?.pid).toBe(bot.pid);
     }
 
     // Same data, same port: the stale lock is taken over and the conversation goes on.
     bot = await startBot({ databaseUrl: db.url, port });
-    if (db.dir) expect(fs.readFileSync(path.join(db.dir, 'aftercare.lock'), 'utf8').trim()).toBe(String(bot.pid));
+    if (db.dir) expect(readLockOwner(path.join(db.dir, 'aftercare.lock'))?.pid).toBe(bot.pid);
     reply = await bob.say('王建国');
     // The name was the pending question: it is taken, and the next one (VIN) comes.
     expectContains(reply, '车架号');

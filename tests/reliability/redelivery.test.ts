@@ -51,8 +51,10 @@ describe(`redelivered activities (${ENGINE}, bot process)`, () => {
     expect(texts(user)).toHaveLength(0);
 
     const book = user.activity({ text: '预约保养' });
+    // Copies that arrive while the first is running are told to come again (503), never run twice.
     const statuses = await Promise.all(Array.from({ length: 5 }, () => user.post(book).then((r) => r.status)));
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
     const replies = texts(user);
     expect(replies).toHaveLength(1);
     expectContains(replies[0], '手机号');
@@ -63,7 +65,7 @@ describe(`redelivered activities (${ENGINE}, bot process)`, () => {
     await toReadBack(user, '沪C22222', '13722223333', '下周三上午10点');
     const confirm = confirmActivity(user);
     const statuses = await Promise.all(Array.from({ length: 5 }, () => user.post(confirm).then((r) => r.status)));
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
     expect((await user.post(confirm)).status).toBe(200);
     const calls = user.newCalls();
     const posted = calls.filter((c) => c.method === 'POST').map((c) => renderActivity(c.body));

@@ -1,5 +1,4 @@
-import { ConversationState, TestAdapter, TurnContext, type Activity } from 'botbuilder';
-import { DatabaseStorage, StateConflictError } from '../../bot/state-storage';
+import { StateConflictError, TurnStore } from '../../bot/turn-store';
 import { createTestDatabase } from '../support/database';
 import { killAllBots, startBot, type BotProcess } from '../support/bot-process';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
@@ -114,26 +113,26 @@ describe('scale-out: two bot processes, one PostgreSQL database', () => {
 });
 
 describe('optimistic concurrency of conversation state', () => {
-  // botbuilder's BotState.saveChanges() sets `eTag = '*'` before every write
-  // (botbuilder-core/lib/botState.js), so DatabaseStorage keeps the version each object was read at.
-  it('of two turns that loaded the same state, the second to save gets StateConflictError', async () => {
+  it('of two turns that read the same state, the second to commit gets StateConflictError and its activity stays unhandled', async () => {
     const db = await createTestDatabase({ seed: false });
     try {
-      const state = new ConversationState(new DatabaseStorage(db.raw));
-      const counter = state.createProperty<number>('counter');
-      const activity = { type: 'message', channelId: 'msteams', conversation: { id: 'c1' }, from: { id: 'u' }, recipient: { id: 'b' }, text: 'x' } as Activity;
-      const adapter = new TestAdapter();
-      const first = new TurnContext(adapter, activity);
-      await counter.set(first, 0);
-      await state.saveChanges(first);
-      const a = new TurnContext(adapter, activity);
-      const b = new TurnContext(adapter, activity);
-      await state.load(a);
-      await state.load(b);
-      await counter.set(a, (await counter.get(a))! + 1);
-      await counter.set(b, (await counter.get(b))! + 1);
-      await state.saveChanges(a);
-      await expect(state.saveChanges(b)).rejects.toBeInstanceOf(StateConflictError);
+      const store = new TurnStore(db.raw);
+      const key = (id: string) => ({ channel: 'msteams', activityId: id, stateKey: 'conversation:msteams/c1' });
+      const first = await store.claim(key('a0'));
+      expect(first.kind).toBe('fresh');
+      await store.commit(key('a0'), { stack: [], memory: {} }, null, []);
+      const a = await store.claim(key('a1'));
+      const b = await store.claim(key('a2'));
+      if (a.kind !== 'fresh' || b.kind !== 'fresh') throw new Error('both turns should be fresh');
+      expect(a.version).toBe(1);
+      await store.commit(key('a1'), { stack: [], memory: { lastBookingId: 'x' } }, a.version, [{ type: 'message', text: 'one' }]);
+      await expect(store.commit(key('a2'), { stack: [], memory: { lastBookingId: 'y' } }, b.version, [])).rejects.toBeInstanceOf(StateConflictError);
+      // The winner is committed and, within its lease, still sending: a copy must wait (busy);
+      // once its replies are out, a copy gets nothing to do. The loser's activity is still RUNNING.
+      expect(await store.claim(key('a1'))).toEqual({ kind: 'busy' });
+      await store.repliesSent(key('a1'));
+      expect(await store.claim(key('a1'))).toEqual({ kind: 'done', replies: [] });
+      expect(await store.claim(key('a2'))).toEqual({ kind: 'busy' });
     } finally {
       await db.close();
     }

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { AftercareBot } from '../../bot/aftercare-bot';
-import { DatabaseStorage } from '../../bot/state-storage';
 import { createLogger } from '../../bot/logger';
 import { renderActivity } from './fake-connector';
 import type { TestDatabase } from './database';
@@ -45,7 +44,6 @@ export function createBot(
   return new AftercareBot({
     prisma: db.prisma,
     sql: db.raw,
-    storage: new DatabaseStorage(db.raw),
     shop,
     logger: createLogger('silent'),
     now,

@@ -13,6 +13,47 @@ import type { Logger } from '../../logger';
 import { t } from '../../../dialogs';
 import { detectLocale } from '../../../services/understanding/locale';
 import { localeFromTag } from '../../../services/locale';
+import { ConnectorGuard, ConnectorRefusedError, type ConnectorGuardOptions } from './connector-guard';
+
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+type InvokeResponse = { status: number; body?: unknown };
+
+/**
+ * Every connector client the SDK creates, for replies and proactive sends alike, passes
+ * through here: the serviceUrl is checked before the client exists, and the client's HTTP
+ * pipeline gets the guard's policy (checked agents, per-request concurrency).
+ */
+class GuardedAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(options: ConfigurationBotFrameworkAuthenticationOptions, private readonly guard: ConnectorGuard) {
+    super(options);
+  }
+
+  private wrap(factory: ConnectorFactory): ConnectorFactory {
+    const guard = this.guard;
+    return {
+      async create(serviceUrl: string, audience?: string) {
+        await guard.assertAllowed(serviceUrl);
+        const client = await factory.create(serviceUrl, audience);
+        // botbuilder-stdlib's ServiceClientContext keeps its core-client ServiceClient in
+        // `client`; without it the guard cannot see the requests, so refuse rather than go unguarded.
+        const pipeline = (client as unknown as { client?: { pipeline?: { addPolicy(policy: unknown): void } } }).client?.pipeline;
+        if (!pipeline) throw new ConnectorRefusedError(serviceUrl, 'the connector client has no pipeline to guard (SDK changed?)');
+        pipeline.addPolicy(guard.policy());
+        return client;
+      },
+    } as ConnectorFactory;
+  }
+
+  override createConnectorFactory(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0]): ConnectorFactory {
+    return this.wrap(super.createConnectorFactory(claimsIdentity));
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    return { ...result, connectorFactory: result.connectorFactory ? this.wrap(result.connectorFactory) : result.connectorFactory };
+  }
+}
 
 export interface ConnectorRetryOptions {
   /** Waits before the 2nd, 3rd, … attempt of one outgoing activity. */
@@ -56,8 +97,48 @@ interface ConnectorOperations {
  * keep CloudAdapter's handling.
  */
 export class RetryingCloudAdapter extends CloudAdapter {
-  constructor(auth: ConstructorParameters<typeof CloudAdapter>[0], private readonly retry: ConnectorRetryOptions, private readonly logger: Logger) {
+  constructor(
+    auth: ConstructorParameters<typeof CloudAdapter>[0],
+    private readonly retry: ConnectorRetryOptions,
+    private readonly logger: Logger,
+    private readonly guard?: ConnectorGuard,
+  ) {
     super(auth);
+  }
+
+  /**
+   * CloudAdapter.process calls this with the request's Authorization header. Here, in this
+   * order: the token is checked (a rejected one is one warn line and 401, where the SDK
+   * printed a stack trace to the console and answered 401 or 500 with its internal message);
+   * then the serviceUrl (a refused one is 403 before anything runs: no turn, no write, no
+   * outbound call); then the turn runs with its connector calls under one concurrency limit.
+   */
+  override async processActivity(authHeaderOrResult: string | AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let authenticated: AuthenticateRequestResult;
+    if (typeof authHeaderOrResult === 'string') {
+      try {
+        authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeaderOrResult);
+      } catch (error) {
+        const e = error as { name?: string; statusCode?: number; message?: string };
+        if (e?.name === 'AuthenticationError' || e?.statusCode === 401) {
+          this.logger.warn('request rejected: no valid Bot Framework token', { reason: String(e.message ?? error).slice(0, 200), channel: activity.channelId });
+          return { status: 401 };
+        }
+        // Typically the signing keys could not be fetched: the request may be genuine, so try again later.
+        this.logger.error('could not check the Bot Framework token', { error: String(e?.message ?? error).slice(0, 300), channel: activity.channelId });
+        return { status: 503 };
+      }
+    } else {
+      authenticated = authHeaderOrResult;
+    }
+    const guard = this.guard;
+    if (!guard) return (await super.processActivity(authenticated, activity, logic)) as InvokeResponse | undefined;
+    const verdict = await guard.check(activity.serviceUrl);
+    if (!verdict.ok) {
+      this.logger.warn('activity refused: serviceUrl is not an allowed connector', { reason: verdict.reason, channel: activity.channelId, activityType: activity.type });
+      return { status: 403, body: { error: 'serviceUrl is not an allowed Bot Framework connector for this bot' } };
+    }
+    return (await guard.runRequest(() => super.processActivity(authenticated, activity, logic))) as InvokeResponse | undefined;
   }
 
   private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -118,6 +199,7 @@ export function createTeamsAdapter(
   config: Config['teams'],
   logger: Logger,
   retry: ConnectorRetryOptions = { ...DEFAULT_CONNECTOR_RETRY, timeoutMs: config.connectorTimeoutMs },
+  guardOptions: Partial<ConnectorGuardOptions> = {},
 ): CloudAdapter {
   // Only the settings the SDK needs: never hand it the whole environment.
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -126,11 +208,8 @@ export function createTeamsAdapter(
     MicrosoftAppType: config.appId ? config.appType : undefined,
     MicrosoftAppTenantId: config.tenantId,
   } as ConfigurationBotFrameworkAuthenticationOptions;
-  const adapter = new RetryingCloudAdapter(
-    new ConfigurationBotFrameworkAuthentication(auth),
-    retry,
-    logger,
-  );
+  const guard = new ConnectorGuard({ auth: config.auth, hosts: config.connectorHosts, concurrency: config.connectorConcurrency, ...guardOptions });
+  const adapter = new RetryingCloudAdapter(new GuardedAuthentication(auth, guard), retry, logger, guard);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const { activity } = context;
     // A proactive send (continueConversationAsync) must fail loudly: the messenger then

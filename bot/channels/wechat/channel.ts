@@ -2,6 +2,7 @@ import type { Wechaty } from 'wechaty';
 import type { Config } from '../../../services/config';
 import type { PrismaClient } from '../../../services/db/client';
 import { t } from '../../../dialogs';
+import { TurnInProgressError } from '../../turn-store';
 import type { AftercareBot } from '../../aftercare-bot';
 import type { Logger } from '../../logger';
 import type { ProactiveMessenger } from '../../proactive';
@@ -61,6 +62,11 @@ export async function startWechatChannel(options: {
     },
   });
   adapter.onTurnError = async (context, error) => {
+    // WeChat does not redeliver: a message whose turn another process holds is logged, not answered twice.
+    if (error instanceof TurnInProgressError) {
+      logger.warn('wechat message already being handled', { activityId: error.activityId });
+      return;
+    }
     logger.error('wechat turn failed', { error });
     await context.sendActivity(t('zh', 'unavailable')).catch(() => {});
   };

@@ -1,0 +1,155 @@
+/**
+ * Where a turn is claimed and committed. A turn counts as handled only when its effects are
+ * stored: the activity is claimed RUNNING with a lease, the dialogs run (their bookings carry
+ * the activity as an idempotency key), and one statement then saves the conversation state
+ * and marks the activity DONE together with the replies it produced — only then are the
+ * replies sent. A crash anywhere before that lets the channel's redelivery run the turn again
+ * (after the lease); a redelivery after it gets the stored replies again, never a second effect.
+ *
+ * Plain SQL through the driver: this runs twice on every turn.
+ */
+import type { Activity } from 'botbuilder';
+import type { RawSql } from '../services/db/client';
+import type { ConversationState } from '../dialogs';
+
+export class StateConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`conversation state "${key}" was changed by another turn`);
+    this.name = 'StateConflictError';
+  }
+}
+
+/** Another process is running this very activity now: the channel should try again shortly. */
+export class TurnInProgressError extends Error {
+  constructor(readonly activityId: string) {
+    super(`activity ${activityId} is being handled by another process`);
+    this.name = 'TurnInProgressError';
+  }
+}
+
+export type Claim =
+  | { kind: 'fresh'; state: ConversationState | null; version: number | null }
+  /** Handled before; `replies` are the ones not yet known to have been sent (empty once they were). */
+  | { kind: 'done'; replies: Array<Partial<Activity>> }
+  | { kind: 'busy' };
+
+export interface TurnKey {
+  channel: string;
+  /** Null for activities without an id (nothing to de-duplicate). */
+  activityId: string | null;
+  /** The conversation whose state the turn reads and writes. */
+  stateKey: string;
+}
+
+export const DEFAULT_TURN_LEASE_MS = 30_000;
+
+export class TurnStore {
+  constructor(
+    private readonly sql: Pick<RawSql, 'query'>,
+    private readonly leaseMs = DEFAULT_TURN_LEASE_MS,
+  ) {}
+
+  /** Claims the activity and reads the conversation state, in one round trip. */
+  async claim(key: TurnKey): Promise<Claim> {
+    if (!key.activityId) {
+      const rows = await this.sql.query<{ data: ConversationState; version: number }>(`SELECT "data", "version" FROM "BotState" WHERE "key" = $1`, [key.stateKey]);
+      return { kind: 'fresh', state: rows[0]?.data ?? null, version: rows[0]?.version ?? null };
+    }
+    const rows = await this.sql.query<{
+      claimed: number;
+      existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
+      state: { data: ConversationState; version: number } | null;
+    }>(
+      `WITH claim AS (
+         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil")
+         VALUES ($1, $2, now(), 'RUNNING', now() + $4 * interval '1 millisecond')
+         ON CONFLICT ("channel", "activityId") DO UPDATE
+           SET "leaseUntil" = EXCLUDED."leaseUntil", "processedAt" = now()
+           WHERE "ProcessedActivity"."status" = 'RUNNING' AND "ProcessedActivity"."leaseUntil" < now()
+         RETURNING 1
+       )
+       SELECT (SELECT count(*)::int FROM claim) AS "claimed",
+              (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
+                WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
+              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"`,
+      [key.channel, key.activityId, key.stateKey, this.leaseMs],
+    );
+    const row = rows[0];
+    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null };
+    // Committed and its process still within the lease: it is sending the replies right now.
+    if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
+    if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
+    return { kind: 'busy' };
+  }
+
+  /**
+   * Saves the state (only if nobody else changed it since `version` was read) and marks the
+   * activity DONE with its replies — both or neither.
+   */
+  async commit(key: TurnKey, state: ConversationState | null | undefined, version: number | null, replies: Array<Partial<Activity>>): Promise<void> {
+    // A turn that changed no conversation state (an advisor command, a refusal) only closes its activity.
+    if (state === undefined) {
+      if (key.activityId) await this.markDone(key, replies);
+      return;
+    }
+    const rows = await this.sql.query<{ version: number | null }>(
+      `WITH saved AS (
+         INSERT INTO "BotState" ("key", "data", "version", "updatedAt") VALUES ($1, $2::jsonb, 1, now())
+         ON CONFLICT ("key") DO UPDATE SET "data" = EXCLUDED."data", "version" = "BotState"."version" + 1, "updatedAt" = now()
+           WHERE "BotState"."version" = $3
+         RETURNING "version"
+       ),
+       done AS (
+         UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $7 * interval '1 millisecond', "replies" = $6::jsonb
+          WHERE "channel" = $4 AND "activityId" = $5 AND EXISTS (SELECT 1 FROM saved)
+         RETURNING 1
+       )
+       SELECT (SELECT "version" FROM saved) AS "version", (SELECT count(*) FROM done) AS "done"`,
+      [key.stateKey, JSON.stringify(state ?? {}), version, key.channel, key.activityId ?? '', JSON.stringify(replies), this.leaseMs],
+    );
+    if (rows[0]?.version == null) throw new StateConflictError(key.stateKey);
+  }
+
+  private async markDone(key: TurnKey, replies: Array<Partial<Activity>>): Promise<void> {
+    await this.sql.query(
+      `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $4 * interval '1 millisecond', "replies" = $3::jsonb WHERE "channel" = $1 AND "activityId" = $2`,
+      [key.channel, key.activityId, JSON.stringify(replies), this.leaseMs],
+    );
+  }
+
+  /** The replies reached the channel: a later redelivery needs nothing more. */
+  async repliesSent(key: TurnKey): Promise<void> {
+    if (!key.activityId) return;
+    await this.sql.query(`UPDATE "ProcessedActivity" SET "replies" = NULL, "leaseUntil" = NULL WHERE "channel" = $1 AND "activityId" = $2`, [key.channel, key.activityId]);
+  }
+
+  /** The turn failed: let a redelivery of this activity run it at once. */
+  async release(key: TurnKey): Promise<void> {
+    if (!key.activityId) return;
+    await this.sql.query(`DELETE FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND "status" = 'RUNNING'`, [key.channel, key.activityId]);
+  }
+
+  /** At start-up of the only process on a database (embedded): leases left by a crash are void. */
+  async expireLeases(): Promise<void> {
+    await this.sql.query(`UPDATE "ProcessedActivity" SET "leaseUntil" = now() WHERE "leaseUntil" > now()`);
+  }
+
+  /**
+   * A card decides once: true for the first activity that presses it — and again for that same
+   * activity when its turn is retried after a conflict, so the retry is not refused by its own claim.
+   */
+  async claimCard(channel: string, cardId: string, byActivity: string): Promise<boolean> {
+    const rows = await this.sql.query<{ by: string | null }>(
+      `WITH ins AS (
+         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
+         VALUES ($1, $2, now(), 'DONE', jsonb_build_object('by', $3::text))
+         ON CONFLICT DO NOTHING RETURNING $3::text AS "by"
+       )
+       SELECT "by" FROM ins
+       UNION ALL
+       SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      [channel, cardId, byActivity],
+    );
+    return rows[0]?.by === byActivity;
+  }
+}
