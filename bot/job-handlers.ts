@@ -3,6 +3,7 @@ import type { JobHandler } from '../services/jobs';
 import { REMINDER_JOB_KIND } from '../services/booking';
 import { callbackDeadline, HANDOFF_TIMEOUT_JOB_KIND } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
+import { APPROVAL_EXPIRY_JOB_KIND, PROMISE_CHECK_JOB_KIND, checkPromise, expireApproval } from '../services/repair-orders';
 import { formatLocal } from '../services/time';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
@@ -46,6 +47,14 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger)
       const callbackBy = callbackDeadline(await shopCalendar(prisma, shop.id), now);
       const locale: Locale = handoff.customer.locale === 'en' ? 'en' : 'zh';
       await messenger.send(identity.id, t(locale, 'handoff.callback', { when: formatLocal(callbackBy, shop.timeZone, locale) }));
+    },
+    /** Extra work unanswered for the shop's approval window: an advisor task to call the customer. */
+    [APPROVAL_EXPIRY_JOB_KIND]: async (payload, { now }) => {
+      await expireApproval(prisma, { requestId: String(payload.requestId), version: Number(payload.version), now });
+    },
+    /** Shortly before a promised time: a task for the advisor when the car will not be ready. */
+    [PROMISE_CHECK_JOB_KIND]: async (payload, { now }) => {
+      await checkPromise(prisma, { repairOrderId: String(payload.repairOrderId), promisedAt: String(payload.promisedAt), now });
     },
   };
 }

@@ -93,6 +93,43 @@ export function addWorkingDays(shop: ShopCalendar, instant: Date, n: number): Da
   return zonedInstant(date, Math.min(Math.max(minute, hours.openMinute), hours.closeMinute), tz);
 }
 
+/**
+ * The instant `minutes` of opening time after `instant`: time when the shop is closed
+ * (nights, Sundays, holidays) does not count, so "2 working hours" from Saturday 16:30
+ * with a 17:00 close is Monday 10:00 (30 min on Saturday, 90 on Monday from 08:30).
+ */
+export function addWorkingMinutes(shop: ShopCalendar, instant: Date, minutes: number): Date {
+  if (!Number.isInteger(minutes) || minutes < 0) throw new RangeError(`working minutes must be a non-negative integer: ${minutes}`);
+  if (minutes === 0) return instant;
+  const tz = shop.timeZone;
+  const here = localParts(instant, tz);
+  let date = here.date;
+  // Seconds inside the starting minute are kept by working from the instant itself.
+  let offsetMs = instant.getTime() - zonedInstant(date, here.minute, tz).getTime();
+  let minute = here.minute;
+  let remaining = minutes;
+  for (let scanned = 0; scanned <= MAX_SCAN_DAYS; scanned++) {
+    const hours = openingFor(shop, date);
+    if (hours && minute < hours.closeMinute) {
+      if (minute < hours.openMinute) {
+        minute = hours.openMinute;
+        offsetMs = 0;
+      }
+      const available = hours.closeMinute - minute;
+      if (remaining <= available && !(remaining === available && offsetMs > 0)) {
+        return new Date(zonedInstant(date, minute + remaining, tz).getTime() + offsetMs);
+      }
+      remaining -= available;
+    }
+    const next = nextWorkingDay(shop, date);
+    if (!next) break;
+    date = next;
+    minute = 0;
+    offsetMs = 0;
+  }
+  throw new Error(`shop ${shop.id} has no working day after ${date}`);
+}
+
 /** Closing time of the first working day after the local date of `instant`. */
 export function nextWorkingDayEnd(shop: ShopCalendar, instant: Date): Date {
   const { date } = localParts(instant, shop.timeZone);

@@ -1,4 +1,4 @@
-import { addWorkingDays, isWorkingDay, nextWorkingDay, nextWorkingDayEnd, openingFor, type ShopCalendar } from '../services/calendar';
+import { addWorkingDays, addWorkingMinutes, isWorkingDay, nextWorkingDay, nextWorkingDayEnd, openingFor, type ShopCalendar } from '../services/calendar';
 
 const SH = 'Asia/Shanghai';
 const weekdays = (open: number, close: number) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, openMinute: open, closeMinute: close }));
@@ -72,5 +72,24 @@ describe('working days', () => {
   it('gives the end of the next working day', () => {
     // From Saturday: Sunday closed → Monday 18:00.
     expect(nextWorkingDayEnd(cal, new Date('2026-11-28T02:00:00Z')).toISOString()).toBe('2026-11-30T10:00:00.000Z');
+  });
+});
+
+describe('addWorkingMinutes', () => {
+  const at = (local: string) => new Date(`${local}+08:00`);
+  it.each([
+    ['inside one day', '2026-11-27T10:00:00', 120, '2026-11-27T12:00:00'],
+    ['ending exactly at closing time', '2026-11-27T16:00:00', 120, '2026-11-27T18:00:00'],
+    ['over the night to the next opening', '2026-11-27T17:30:00', 120, '2026-11-28T10:30:00'],
+    ['Saturday afternoon over Sunday to Monday', '2026-11-28T16:30:00', 120, '2026-11-30T10:00:00'],
+    ['from a closed Sunday', '2026-11-29T11:00:00', 120, '2026-11-30T10:30:00'],
+    ['before opening', '2026-11-27T07:00:00', 60, '2026-11-27T09:30:00'],
+    ['zero minutes', '2026-11-29T11:00:00', 0, '2026-11-29T11:00:00'],
+  ])('%s', (_label, from, minutes, expected) => {
+    expect(addWorkingMinutes(shop(), at(from), minutes)).toEqual(at(expected));
+  });
+
+  it('skips a public holiday', () => {
+    expect(addWorkingMinutes(shop([day('2027-01-01', 'HOLIDAY')]), at('2026-12-31T17:00:00'), 120)).toEqual(at('2027-01-02T10:00:00'));
   });
 });

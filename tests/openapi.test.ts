@@ -39,13 +39,30 @@ describe('GET /api/openapi.json', () => {
 
   it('describes every route, the key and the checks the routes make', async () => {
     const doc = await fetchDoc();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/messages', '/api/v1/bookings', '/api/v1/bookings/{id}/cancel', '/api/v1/tasks', '/api/v1/tasks/{id}/complete', '/healthz']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/messages',
+      '/api/v1/bookings',
+      '/api/v1/bookings/{id}/cancel',
+      '/api/v1/repair-orders',
+      '/api/v1/repair-orders/{id}',
+      '/api/v1/repair-orders/{id}/extra-work',
+      '/api/v1/repair-orders/{id}/lines',
+      '/api/v1/repair-orders/{id}/status',
+      '/api/v1/tasks',
+      '/api/v1/tasks/{id}/complete',
+      '/healthz',
+    ]);
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
     for (const path of ['/api/v1/bookings', '/api/v1/tasks']) expect(doc.paths[path].get.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
     const date = doc.paths['/api/v1/bookings'].get.parameters?.find((p) => p.name === 'date');
     expect(date).toMatchObject({ in: 'query' });
     expect(date?.description).toContain('within 5 years');
     expect(Object.keys(doc.paths['/api/v1/bookings/{id}/cancel'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '409']));
+    for (const path of ['/api/v1/repair-orders', '/api/v1/repair-orders/{id}/lines', '/api/v1/repair-orders/{id}/extra-work', '/api/v1/repair-orders/{id}/status']) {
+      expect(doc.paths[path].post.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
+      expect(Object.keys(doc.paths[path].post.responses)).toEqual(expect.arrayContaining(['400', '401', '404', '409']));
+    }
+    expect(doc.paths['/api/v1/repair-orders'].get.parameters?.find((p) => p.name === 'date')?.description).toContain('within 5 years');
     // The document is for callers: the spec route itself is not in it.
     expect(doc.paths['/api/openapi.json']).toBeUndefined();
   });

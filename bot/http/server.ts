@@ -26,6 +26,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** A stable, machine-readable reason (e.g. "extra-work-pending") beside the words. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -35,6 +37,7 @@ export class HttpError extends Error {
 export const errorSchema = z
   .object({
     error: z.string().describe('What went wrong, in the caller’s terms'),
+    code: z.string().optional().describe('Where a route names them: a stable reason code (e.g. extra-work-pending, illegal-transition)'),
     requestId: z.string().optional().describe('On 500 only: quote it to the operator, who finds the detail in the log'),
   })
   .meta({ id: 'Error' });
@@ -105,7 +108,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { status, message } = describeError(error, request, bodyLimit);
+    const { status, message, code } = describeError(error, request, bodyLimit);
     if (status === 413) {
       // fastify would close the connection while the client is still sending, and most
       // clients then report a broken connection instead of this answer: read the rest and
@@ -117,7 +120,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       logger.error('request failed', { requestId: request.id, method: request.method, url: request.routeOptions.url ?? request.url.split('?')[0], error });
       return reply.code(500).send({ error: 'internal error', requestId: String(request.id) });
     }
-    return reply.code(status).send({ error: message });
+    return reply.code(status).send(code ? { error: message, code } : { error: message });
   });
 
   await app.register(fastifySwagger, {
@@ -146,8 +149,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 }
 
 /** Status and caller-facing text for an error; 500 for anything not written for the caller. */
-function describeError(error: FastifyError, request: FastifyRequest, bodyLimit: number): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message };
+function describeError(error: FastifyError, request: FastifyRequest, bodyLimit: number): { status: number; message: string; code?: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, code: error.code };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
     const issues = error.validation.map((issue) => ({ path: issue.instancePath.replace(/^\//, '').replace(/\//g, '.'), message: issue.message ?? 'invalid' }));

@@ -4,7 +4,7 @@ import { openingFor } from '../calendar';
 import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
 import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } from './availability';
 import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, PriceChangedError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
-import { estimateFor } from './estimate';
+import { estimateFor, estimateSnapshot } from './estimate';
 import { actorSchema } from '../actor';
 import { isOnGrid, slotUnits, type Slot } from './slots';
 
@@ -182,6 +182,7 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
           startsAt: placement.slot.startsAt,
           endsAt: placement.slot.endsAt,
           estimateFen: estimate.totalFen,
+          estimateJson: estimateSnapshot(estimate) as unknown as Prisma.InputJsonValue,
           partsFlagged: ctx.parts.shortSkus.length > 0,
           channel: input.channel,
           notes: input.notes ?? null,

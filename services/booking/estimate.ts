@@ -17,6 +17,7 @@ export function estimateLines(shop: { labourRateFen: number }, items: readonly C
       quantity: hoursFromMinutes(item.labourMinutes),
       unitPriceFen: shop.labourRateFen,
       catalogItemId: item.id,
+      warrantyCovered: item.warrantyCovered,
     });
     for (const cp of item.parts) {
       lines.push({
@@ -27,6 +28,7 @@ export function estimateLines(shop: { labourRateFen: number }, items: readonly C
         catalogItemId: item.id,
         partId: cp.partId,
         sku: cp.part.sku,
+        warrantyCovered: item.warrantyCovered,
       });
     }
   }
@@ -44,4 +46,48 @@ export async function estimateServices(db: Db, shopId: string, catalogItemIds: r
   const missing = ids.filter((id) => !items.has(id));
   if (missing.length || ids.length === 0) throw new UnknownServiceError(missing);
   return estimateFor(shop, ids.map((id) => items.get(id)!));
+}
+
+/**
+ * The estimate as the customer saw it, kept on the booking (and copied to its repair order),
+ * so that a later total can be explained line by line against the prices of that day.
+ */
+export interface EstimateSnapshot {
+  lines: Array<{
+    kind: 'LABOUR' | 'PART';
+    catalogItemId: string | null;
+    partId: string | null;
+    sku: string | null;
+    description: { zh: string; en: string };
+    quantity: string;
+    unitPriceFen: number;
+    amountFen: number;
+    payableFen: number;
+  }>;
+  subtotalFen: number;
+  discountFen: number;
+  taxRateBp: number;
+  taxFen: number;
+  totalFen: number;
+}
+
+export function estimateSnapshot(breakdown: CostBreakdown): EstimateSnapshot {
+  return {
+    lines: breakdown.lines.map((l) => ({
+      kind: l.kind,
+      catalogItemId: typeof l.catalogItemId === 'string' ? l.catalogItemId : null,
+      partId: typeof l.partId === 'string' ? l.partId : null,
+      sku: typeof l.sku === 'string' ? l.sku : null,
+      description: { zh: l.description.zh, en: l.description.en },
+      quantity: l.quantity,
+      unitPriceFen: l.unitPriceFen,
+      amountFen: l.amountFen,
+      payableFen: l.payableFen,
+    })),
+    subtotalFen: breakdown.subtotalFen,
+    discountFen: breakdown.discountFen,
+    taxRateBp: breakdown.taxRateBp,
+    taxFen: breakdown.taxFen,
+    totalFen: breakdown.totalFen,
+  };
 }

@@ -334,10 +334,18 @@ export class ServiceDesk implements FrontDesk {
 
   async repairStatus(customerId: string): Promise<RepairStatusView[]> {
     const orders = await this.prisma.repairOrder.findMany({
-      where: { customerId, shopId: this.shopId, status: { notIn: ['PICKED_UP', 'CANCELLED'] } },
+      where: { customerId, shopId: this.shopId, status: { notIn: ['DELIVERED', 'CLOSED', 'CANCELLED'] } },
       include: { vehicle: true, advisor: true },
-      orderBy: { openedAt: 'desc' },
+      orderBy: { checkedInAt: 'desc' },
     });
-    return orders.map((o) => ({ number: o.number, status: o.status, plate: o.vehicle.plate, promisedAt: o.promisedAt, advisorName: o.advisor?.name ?? null }));
+    // The conversation still words the old status names; CHECKED_IN is what it calls OPEN.
+    // services/repair-orders repairOrdersOf() is the full read-model that replaces this one.
+    return orders.map((o) => ({
+      number: o.number,
+      status: o.status === 'CHECKED_IN' ? 'OPEN' : (o.status as Exclude<RepairStatusView['status'], 'OPEN' | 'PICKED_UP'>),
+      plate: o.vehicle.plate,
+      promisedAt: o.promisedAt,
+      advisorName: o.advisor?.name ?? null,
+    }));
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { apiKeyAuth } from './auth';
 import { bookingsApi } from './bookings';
 import type { ApiOptions } from './common';
+import { repairOrdersApi } from './repair-orders';
 import { tasksApi } from './tasks';
 
 export interface RestApiOptions extends ApiOptions {
@@ -19,4 +20,5 @@ export const restApi: FastifyPluginAsyncZod<RestApiOptions> = async (app, option
   const routeOptions: ApiOptions = { prisma: options.prisma, shop: options.shop, now: options.now };
   await app.register(bookingsApi, routeOptions);
   await app.register(tasksApi, routeOptions);
+  await app.register(repairOrdersApi, routeOptions);
 };
