@@ -22,7 +22,7 @@ import type { Logger } from './logger';
 import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
-import { decidedCard, renderOutbound } from './channels/render';
+import { CARD_CHANNELS, decidedCard, renderOutbound } from './channels/render';
 import { StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
 import { RateLimiter } from './rate-limit';
 
@@ -314,6 +314,7 @@ export class AftercareBot extends TeamsActivityHandler {
         customer,
         channelLocale: localeFromTag(activity.locale),
         turnId: activity.id ? `${activity.channelId}:${activity.id}` : null,
+        richChoices: CARD_CHANNELS.has(activity.channelId),
         now,
       },
       stored,

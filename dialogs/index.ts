@@ -12,10 +12,11 @@ import { rescheduleDialog } from './reschedule-dialog';
 import { cancelBookingDialog } from './cancel-booking-dialog';
 import { priceDialog } from './price-dialog';
 import { handoffDialog } from './handoff-dialog';
+import { extraWorkDialog } from './extra-work-dialog';
 
 export function createConversation(): ConversationEngine {
   return new ConversationEngine(
-    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog],
+    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog],
     mainDialog,
   );
 }

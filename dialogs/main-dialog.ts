@@ -10,15 +10,16 @@ import type { Question } from './core/question';
 import type { CustomerRequest, Intent } from '../services/understanding/types';
 import { localParts, minuteToTime, weekdayOf } from '../services/time';
 import type { OpeningWindow } from '../services/calendar';
-import type { RepairStatusView } from '../services/desk/types';
+import type { RepairOrderSummary } from '../services/desk/types';
 import { BOOKING, type BookingInput } from './booking-dialog';
 import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';
 import { CANCEL_BOOKING, type CancelBookingInput } from './cancel-booking-dialog';
 import { MY_BOOKINGS } from './my-bookings-dialog';
 import { PRICE, priceDialog, type PriceInput } from './price-dialog';
 import { HANDOFF, type HandoffInput } from './handoff-dialog';
+import { EXTRA_WORK, type ExtraWorkInput } from './extra-work-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
-import { day, hoursText, name, when as formatWhen } from './format';
+import { day, hoursText, money, name, when as formatWhen } from './format';
 import type { PlainKey } from './i18n';
 
 export const MAIN = 'main';
@@ -125,8 +126,7 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
     case 'approve':
     case 'decline':
     case 'defer':
-      ctx.say(ctx.t('approval.none'));
-      return { done: null };
+      return { replace: EXTRA_WORK, input: { preset: request.intent } satisfies ExtraWorkInput };
     case 'hours':
       await answerHours(ctx, request);
       return { done: null };
@@ -138,7 +138,8 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
         state.pending = 'repair_status';
         return { call: REGISTRATION, input: { purpose: 'identify' } satisfies RegistrationInput };
       }
-      await answerRepairStatus(ctx);
+      // What waits for the customer's decision is put to them right away.
+      if (await answerRepairStatus(ctx)) return { replace: EXTRA_WORK, input: {} satisfies ExtraWorkInput };
       return { done: null };
     case 'thanks':
       ctx.say(ctx.t('thanks'));
@@ -209,25 +210,27 @@ async function answerLocation(ctx: FlowContext): Promise<void> {
   ctx.say(ctx.t('location', { shop: name(ctx.locale, shop.name), address: shop.address ?? '—', phone: shop.phone ?? '—' }));
 }
 
-const STATUS_KEYS: Record<RepairStatusView['status'], PlainKey> = {
-  OPEN: 'status.OPEN',
+const STATUS_KEYS: Record<RepairOrderSummary['status'], PlainKey> = {
+  CHECKED_IN: 'status.CHECKED_IN',
   IN_PROGRESS: 'status.IN_PROGRESS',
   AWAITING_APPROVAL: 'status.AWAITING_APPROVAL',
   READY: 'status.READY',
-  PICKED_UP: 'status.PICKED_UP',
+  DELIVERED: 'status.DELIVERED',
+  CLOSED: 'status.CLOSED',
   CANCELLED: 'status.CANCELLED',
 };
 
-async function answerRepairStatus(ctx: FlowContext): Promise<void> {
+/** Says where the customer's cars are; true when extra work waits for their decision. */
+async function answerRepairStatus(ctx: FlowContext): Promise<boolean> {
   if (!ctx.customer) {
     ctx.say(ctx.t('status.whoAreYou'));
-    return;
+    return false;
   }
-  const orders = await ctx.desk.repairStatus(ctx.customer.id);
+  const orders = await ctx.desk.repairOrders(ctx.customer.id);
   if (orders.length === 0) {
     const next = (await ctx.desk.upcomingBookings(ctx.customer.id))[0];
     ctx.say(next ? ctx.t('status.noneButBooked', { ref: next.ref, when: formatWhen(ctx, next.startsAt), plate: next.plate }) : ctx.t('status.none'));
-    return;
+    return false;
   }
   for (const o of orders) {
     ctx.say(
@@ -236,8 +239,11 @@ async function answerRepairStatus(ctx: FlowContext): Promise<void> {
         number: o.number,
         status: ctx.t(STATUS_KEYS[o.status]),
         promised: o.promisedAt ? formatWhen(ctx, o.promisedAt) : ctx.t('status.noPromise'),
-        advisor: o.advisorName ?? ctx.t('status.anyAdvisor'),
+        advisor: o.advisor?.name ?? ctx.t('status.anyAdvisor'),
       }),
     );
+    if (o.waiting.decisions) ctx.say(ctx.t('status.waitingDecision', { n: o.waiting.decisions, total: money(ctx, o.waiting.decisionsTotalFen) }));
+    if (o.waiting.pickUp) ctx.say(ctx.t('status.pickUp', { total: money(ctx, o.totalFen) }));
   }
+  return orders.some((o) => o.waiting.decisions > 0);
 }

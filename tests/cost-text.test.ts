@@ -14,7 +14,7 @@ describe('cost explanation', () => {
     const text = explainCosts(breakdown, 'zh');
     expect(text).toContain('工时 更换前刹车片：1小时 × ¥300.00/小时 = ¥300.00');
     expect(text).toContain('配件 前刹车片（套）：1 × ¥580.00 = ¥580.00（保修承担 ¥580.00）');
-    expect(text).toContain('工时 ¥300.00 + 配件 ¥580.00 − 保修/善意 ¥580.00 = ¥300.00，税 13% ¥39.00，合计 ¥339.00');
+    expect(text).toContain('工时 ¥300.00 + 配件 ¥580.00 − 保修 ¥580.00 = ¥300.00，税 13% ¥39.00，合计 ¥339.00');
   });
 
   it('says the same in English, from the same numbers', () => {

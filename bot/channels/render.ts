@@ -33,16 +33,31 @@ export function numberedText(outbound: Outbound): string {
 
 function choiceCard(outbound: Outbound): Attachment {
   const choice = outbound.choice!;
+  const action = (o: { id: string; label: string }) => ({
+    type: 'Action.Submit',
+    title: o.label,
+    data: { choice: o.id, q: choice.questionId, title: o.label, prompt: outbound.text.slice(0, 300) } satisfies ChoiceSubmit,
+  });
+  // Grouped options (approve / later / decline per extra-work line) sit under their line;
+  // the rest (approve all) are the card's own buttons.
+  const groups = [...new Set(choice.options.map((o) => o.group).filter((g): g is string => Boolean(g)))];
+  const body: object[] = [{ type: 'TextBlock', text: outbound.text, wrap: true }];
+  for (const group of groups) {
+    body.push({
+      type: 'Container',
+      separator: true,
+      items: [
+        { type: 'TextBlock', text: group, wrap: true, weight: 'Bolder' },
+        { type: 'ActionSet', actions: choice.options.filter((o) => o.group === group).map(action) },
+      ],
+    });
+  }
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.4',
-    body: [{ type: 'TextBlock', text: outbound.text, wrap: true }],
-    actions: choice.options.map((o) => ({
-      type: 'Action.Submit',
-      title: o.label,
-      data: { choice: o.id, q: choice.questionId, title: o.label, prompt: outbound.text.slice(0, 300) } satisfies ChoiceSubmit,
-    })),
+    body,
+    actions: choice.options.filter((o) => !o.group).map(action),
   });
 }
 

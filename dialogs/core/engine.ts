@@ -55,6 +55,8 @@ export interface TurnInput {
   channelLocale: Locale | null;
   /** The inbound activity (channel + id), as an idempotency key for what the turn books. */
   turnId?: string | null;
+  /** The channel shows a question as buttons (Teams cards), so many options at once are fine. */
+  richChoices?: boolean;
   now: Date;
 }
 
@@ -190,6 +192,7 @@ export class ConversationEngine {
       request: scope.request,
       identity: input.identity,
       turnId: input.turnId ?? null,
+      richChoices: input.richChoices ?? false,
       get customer() {
         return scope.getCustomer();
       },
@@ -253,7 +256,7 @@ export class ConversationEngine {
     const text = prefix ? `${prefix}\n${question.text}` : question.text;
     ctx.emit(
       question.options?.length
-        ? { text, choice: { questionId: this.questionId(frame), options: question.options.map((o) => ({ id: o.id, label: o.label })), hint: ctx.t('replyNumber') } }
+        ? { text, choice: { questionId: this.questionId(frame), options: question.options.map((o) => ({ id: o.id, label: o.label, ...(o.group ? { group: o.group } : {}) })), hint: ctx.t('replyNumber') } }
         : { text },
     );
   }

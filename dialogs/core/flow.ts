@@ -38,6 +38,8 @@ export interface FlowContext {
   readonly identity: { id: string; channel: string; displayName: string | null; conversationKey: string };
   /** The inbound activity this turn answers: what it books carries it, so a redelivery books nothing twice. */
   readonly turnId: string | null;
+  /** The channel shows questions as buttons (a card with a row per line), not numbered text. */
+  readonly richChoices: boolean;
   /** Null until the sender is registered or linked. */
   readonly customer: CustomerRef | null;
   /** A flow registered or linked the sender: later steps (and turns) see them. */

@@ -15,6 +15,8 @@ export interface Option {
   synonyms?: readonly string[];
   /** Words that pick it only as the whole reply ("好", "ok"): inside "好的谢谢" they mean nothing. */
   exact?: readonly string[];
+  /** Options about one thing (an extra-work line) shown together under its heading on a card. */
+  group?: string;
 }
 
 export interface Question {
@@ -50,7 +52,7 @@ export interface Outbound {
 
 export interface ChoiceView {
   questionId: string;
-  options: ReadonlyArray<{ id: string; label: string }>;
+  options: ReadonlyArray<{ id: string; label: string; group?: string }>;
   /** "请回复数字选择。" in the reader's language, for channels that show numbers. */
   hint: string;
 }

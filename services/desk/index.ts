@@ -26,6 +26,7 @@ import { customerVehicles, raiseRegistrationHelpTask, registerCustomer, vehicleF
 import { startHandoff, type Notify } from '../handoff';
 import { isLocale, type Locale } from '../locale';
 import { startLink, verifyLink } from './link';
+import { costExplanation, decideExtraWork, openRecommendations, pendingApproval, repairOrdersOf } from '../repair-orders';
 import type {
   BookingOutcome,
   BookingView,
@@ -39,7 +40,11 @@ import type {
   Quote,
   RegistrationData,
   RegistrationOutcome,
-  RepairStatusView,
+  RepairOrderSummary,
+  PendingApprovalView,
+  DecisionOutcome,
+  CostExplanation,
+  Recommendation,
   RescheduleOutcome,
   ServiceView,
   ShopProfile,
@@ -332,20 +337,39 @@ export class ServiceDesk implements FrontDesk {
     return outcome;
   }
 
-  async repairStatus(customerId: string): Promise<RepairStatusView[]> {
-    const orders = await this.prisma.repairOrder.findMany({
-      where: { customerId, shopId: this.shopId, status: { notIn: ['DELIVERED', 'CLOSED', 'CANCELLED'] } },
-      include: { vehicle: true, advisor: true },
-      orderBy: { checkedInAt: 'desc' },
-    });
-    // The conversation still words the old status names; CHECKED_IN is what it calls OPEN.
-    // services/repair-orders repairOrdersOf() is the full read-model that replaces this one.
-    return orders.map((o) => ({
-      number: o.number,
-      status: o.status === 'CHECKED_IN' ? 'OPEN' : (o.status as Exclude<RepairStatusView['status'], 'OPEN' | 'PICKED_UP'>),
-      plate: o.vehicle.plate,
-      promisedAt: o.promisedAt,
-      advisorName: o.advisor?.name ?? null,
-    }));
+  repairOrders(customerId: string): Promise<RepairOrderSummary[]> {
+    return repairOrdersOf(this.prisma, customerId);
   }
+
+  pendingApproval(customerId: string): Promise<PendingApprovalView[]> {
+    return pendingApproval(this.prisma, customerId);
+  }
+
+  async decideExtraWork(input: Parameters<FrontDesk['decideExtraWork']>[0]): Promise<DecisionOutcome> {
+    const outcome = await decideExtraWork(this.prisma, {
+      customerId: input.customerId,
+      identityId: input.identityId,
+      channel: input.channel,
+      activityId: input.activityId,
+      versionHash: input.versionHash,
+      decisions: input.decisions,
+      now: this.now(),
+    });
+    // The advisor hears every decision at once, on their own chat accounts.
+    if (outcome.recorded.length && outcome.advisor && this.notify) {
+      const identities = await this.prisma.channelIdentity.findMany({ where: { advisorId: outcome.advisor.id } });
+      const text = input.advisorNotice(outcome);
+      for (const identity of identities) await this.notify(identity.id, text).catch(() => {});
+    }
+    return outcome;
+  }
+
+  costExplanation(customerId: string): Promise<CostExplanation | null> {
+    return costExplanation(this.prisma, customerId);
+  }
+
+  openRecommendations(vehicleId: string): Promise<Recommendation[]> {
+    return openRecommendations(this.prisma, { vehicleId });
+  }
+
 }

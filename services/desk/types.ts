@@ -11,6 +11,7 @@ import type { LocalDate } from '../time';
 import type { WantedTime } from '../time';
 import type { OpeningWindow } from '../calendar';
 import type { Locale } from '../locale';
+import type { CostExplanation, DecisionOutcome, ExtraWorkDecisionKind, PendingApprovalView, Recommendation, RepairOrderSummary } from '../repair-orders/types';
 
 export interface Bilingual {
   zh: string;
@@ -156,13 +157,7 @@ export interface HandoffView {
   alreadyOpen: boolean;
 }
 
-export interface RepairStatusView {
-  number: string;
-  status: 'OPEN' | 'IN_PROGRESS' | 'AWAITING_APPROVAL' | 'READY' | 'PICKED_UP' | 'CANCELLED';
-  plate: string;
-  promisedAt: Date | null;
-  advisorName: string | null;
-}
+export type { RepairOrderSummary, PendingApprovalView, DecisionOutcome, CostExplanation, Recommendation, ExtraWorkDecisionKind } from '../repair-orders/types';
 
 /** Messages the desk sends on the dialog's behalf (codes, owner notices), already in words. */
 export type Wording = (locale: Locale) => string;
@@ -204,5 +199,26 @@ export interface FrontDesk {
   setLocale(customerId: string, locale: Locale): Promise<void>;
 
   requestPerson(input: HandoffRequest): Promise<HandoffView>;
-  repairStatus(customerId: string): Promise<RepairStatusView[]>;
+
+  /** The customer's open repair orders: status, promise, advisor, what waits for them. */
+  repairOrders(customerId: string): Promise<RepairOrderSummary[]>;
+  /** Extra work waiting for the customer's decision, latest version per request. */
+  pendingApproval(customerId: string): Promise<PendingApprovalView[]>;
+  /**
+   * Records the customer's decisions on what they were shown (`versionHash`); the order's advisor
+   * is told at once, in the words `advisorNotice` gives.
+   */
+  decideExtraWork(input: {
+    customerId: string;
+    identityId: string;
+    channel: string;
+    activityId: string | null;
+    versionHash: string;
+    decisions: Array<{ itemId: string; decision: ExtraWorkDecisionKind }>;
+    advisorNotice: (outcome: DecisionOutcome) => string;
+  }): Promise<DecisionOutcome>;
+  /** The current or last repair order, itemised by the pricing function; null when there is none. */
+  costExplanation(customerId: string): Promise<CostExplanation | null>;
+  /** Work recommended on earlier visits and deferred or declined, for the next booking's read-back. */
+  openRecommendations(vehicleId: string): Promise<Recommendation[]>;
 }

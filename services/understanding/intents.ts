@@ -116,6 +116,13 @@ export const INTENT_RULES: readonly IntentRule[] = [
 
   // ───── a car in the workshop ─────
   {
+    // "追加项目 / extra work": what the workshop found and waits on the customer for.
+    id: 'repair_status.extra-work',
+    intent: 'repair_status',
+    chinese: /追加(?:项目|作业|维修|的)?|增项|加项|要我确认的(?:项目)?/,
+    english: /\bextra (?:work|repairs?|jobs?)\b|\badditional (?:work|repairs?)\b|\bwhat (?:did you|have you) find\b/,
+  },
+  {
     id: 'repair_status.words',
     intent: 'repair_status',
     chinese:

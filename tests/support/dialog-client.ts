@@ -4,7 +4,8 @@
  * read (choices as numbered text), with the state carried from turn to turn.
  */
 import { createConversation, type ConversationState } from '../../dialogs';
-import { numberedText } from '../../bot/channels/render';
+import { CARD_CHANNELS, numberedText } from '../../bot/channels/render';
+import type { ChoiceView } from '../../dialogs';
 import type { CustomerRef } from '../../services/desk/types';
 import { FakeDesk } from './fake-desk';
 
@@ -21,6 +22,10 @@ export class DialogTestClient {
     this.channel = options.channel ?? 'wechat';
   }
 
+  /** The last reply's question, as a card would carry it (Teams). */
+  lastChoice: ChoiceView | null = null;
+  private turns = 0;
+
   private readonly channel: string;
 
   async say(text: string, pressed?: { questionId: string | null; optionId: string }): Promise<string> {
@@ -32,13 +37,23 @@ export class DialogTestClient {
         identity: { id: this.identityId, channel: this.channel, displayName: '王先生', conversationKey: `${this.channel}/conv-${this.identityId}` },
         customer: this.customer,
         channelLocale: null,
+        turnId: `${this.channel}:turn-${++this.turns}`,
+        richChoices: CARD_CHANNELS.has(this.channel),
         now: this.desk.now(),
       },
       this.state,
     );
     this.state = result.state;
     this.customer = result.customer;
+    this.lastChoice = result.replies.map((r) => r.choice).filter(Boolean).at(-1) ?? null;
     return result.replies.map(numberedText).join('\n');
+  }
+
+  /** Presses a button of the last card, by its label (and group, for per-line buttons). */
+  async press(label: string, group?: string): Promise<string> {
+    const option = this.lastChoice?.options.find((o) => o.label === label && (group === undefined || o.group?.includes(group)));
+    if (!option) throw new Error(`no button "${label}" in the last card: ${JSON.stringify(this.lastChoice)}`);
+    return this.say('', { questionId: this.lastChoice!.questionId, optionId: option.id });
   }
 }
 

@@ -25,7 +25,12 @@ import type {
   Quote,
   RegistrationData,
   RegistrationOutcome,
-  RepairStatusView,
+  RepairOrderSummary,
+  PendingApprovalView,
+  DecisionOutcome,
+  CostExplanation,
+  Recommendation,
+  ExtraWorkDecisionKind,
   RescheduleOutcome,
   ServiceView,
   ShopProfile,
@@ -284,7 +289,45 @@ export class FakeDesk implements FrontDesk {
     return { advisorName: '张敏', live: false, callbackBy: new Date('2026-11-28T09:00:00Z'), alreadyOpen };
   }
 
-  async repairStatus(): Promise<RepairStatusView[]> {
+  /** Repair orders and approvals a test sets up; decisions are recorded here. */
+  readonly orders: RepairOrderSummary[] = [];
+  readonly approvals: PendingApprovalView[] = [];
+  readonly decisions: Array<{ itemId: string; decision: ExtraWorkDecisionKind; identityId: string; versionHash: string }> = [];
+  readonly advisorNotices: string[] = [];
+  explanation: CostExplanation | null = null;
+
+  async repairOrders(): Promise<RepairOrderSummary[]> {
+    return this.orders;
+  }
+
+  async pendingApproval(): Promise<PendingApprovalView[]> {
+    return this.approvals.filter((a) => a.items.some((i) => i.status === 'PENDING'));
+  }
+
+  async decideExtraWork(input: Parameters<FrontDesk['decideExtraWork']>[0]): Promise<DecisionOutcome> {
+    const view = this.approvals.find((a) => a.items.some((i) => input.decisions.some((d) => d.itemId === i.itemId)))!;
+    const outcome: DecisionOutcome = { repairOrderId: view.repairOrderId, number: view.number, advisor: view.advisor, recorded: [], refused: [], stillPending: 0, status: 'AWAITING_APPROVAL' };
+    for (const d of input.decisions) {
+      const item = view.items.find((i) => i.itemId === d.itemId)!;
+      if (input.versionHash !== view.versionHash) outcome.refused.push({ itemId: d.itemId, reason: 'stale-version' });
+      else if (item.status !== 'PENDING') outcome.refused.push({ itemId: d.itemId, reason: 'already-decided' });
+      else {
+        item.status = d.decision;
+        this.decisions.push({ ...d, identityId: input.identityId, versionHash: input.versionHash });
+        outcome.recorded.push({ itemId: d.itemId, title: item.title, decision: d.decision, priceFen: item.totalFen, decisionId: `dec${this.decisions.length}` });
+      }
+    }
+    outcome.stillPending = view.items.filter((i) => i.status === 'PENDING').length;
+    if (outcome.stillPending === 0) outcome.status = 'IN_PROGRESS';
+    if (outcome.recorded.length) this.advisorNotices.push(input.advisorNotice(outcome));
+    return outcome;
+  }
+
+  async costExplanation(): Promise<CostExplanation | null> {
+    return this.explanation;
+  }
+
+  async openRecommendations(): Promise<Recommendation[]> {
     return [];
   }
 }
