@@ -5,6 +5,7 @@ import { formatLocal } from '../services/time';
 import { maskMobile } from '../services/registration';
 import { isLocale, type Locale } from '../services/locale';
 import { t } from '../dialogs';
+import { handleRepairCommand, isRepairCommand } from './advisor-repair-commands';
 import { acceptHandoff, activeHandoffOfAdvisor, endHandoff, handoffCustomerIdentity, type Notify } from '../services/handoff';
 
 /**
@@ -22,7 +23,7 @@ function customerLocale(value: string): Locale {
 
 export async function handleAdvisorMessage(
   context: TurnContext,
-  input: { prisma: PrismaClient; advisorId: string; text: string; now: Date; timeZone: string; locale: Locale; notify?: Notify },
+  input: { prisma: PrismaClient; advisorId: string; shopId: string; text: string; now: Date; timeZone: string; locale: Locale; notify?: Notify },
 ): Promise<void> {
   const { prisma, locale } = input;
   const text = input.text.trim();
@@ -47,7 +48,7 @@ export async function handleAdvisorMessage(
     await say(t(locale, 'advisor.ended'));
     return;
   }
-  if (active && !TASKS.test(text) && !DONE.test(text)) {
+  if (active && !TASKS.test(text) && !DONE.test(text) && !isRepairCommand(text)) {
     const customerIdentity = await handoffCustomerIdentity(prisma, active);
     const advisor = await prisma.advisor.findUniqueOrThrow({ where: { id: input.advisorId } });
     if (!customerIdentity || !input.notify) {
@@ -89,6 +90,25 @@ export async function handleAdvisorMessage(
       }),
     );
     await say(t(locale, 'advisor.tasks', { list: list.join('\n') }));
+    return;
+  }
+  const repair = await handleRepairCommand(text, {
+    prisma,
+    advisorId: input.advisorId,
+    shopId: input.shopId,
+    timeZone: input.timeZone,
+    locale,
+    now: input.now,
+    sendToCustomer: input.notify
+      ? async (customerId, message) => {
+          const identity = await prisma.channelIdentity.findFirst({ where: { customerId }, orderBy: { lastInboundAt: { sort: 'desc', nulls: 'last' } } });
+          if (!identity) throw new Error('the customer has no chat account');
+          await input.notify!(identity.id, message);
+        }
+      : undefined,
+  });
+  if (repair) {
+    await say(repair);
     return;
   }
   await say(t(locale, 'advisor.help'));

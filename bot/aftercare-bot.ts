@@ -178,6 +178,47 @@ export class AftercareBot extends TeamsActivityHandler {
     await this.turns.repliesSent(key).catch(() => {});
   }
 
+  /**
+   * Starts a flow in a customer's conversation without a message from them — a notice that
+   * expects an answer (extra work to decide). Its question is rendered for the identity's
+   * channel and sent through `send`; the conversation then waits for the reply like any other.
+   */
+  async beginFlow(identityId: string, flowId: string, input: unknown, send: (message: Partial<Activity>) => Promise<unknown>): Promise<void> {
+    const identity = await this.options.prisma.channelIdentity.findUniqueOrThrow({ where: { id: identityId }, include: { customer: true } });
+    const conversationId = (identity.conversationReference as { conversation?: { id?: string } } | null)?.conversation?.id;
+    if (!conversationId) throw new Error(`identity ${identityId} has no conversation to write to`);
+    const key: TurnKey = { channel: identity.channel, activityId: null, stateKey: `conversation:${identity.channel}/${conversationId}` };
+    const customer: CustomerRef | null = identity.customer
+      ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }
+      : null;
+    for (let attempt = 1; ; attempt++) {
+      const claim = await this.turns.claim(key);
+      if (claim.kind !== 'fresh') throw new Error('unexpected claim for a proactive turn');
+      const result = await this.conversation.begin(
+        this.desk,
+        {
+          identity: { id: identity.id, channel: identity.channel, displayName: identity.displayName, conversationKey: `${identity.channel}/${conversationId}` },
+          customer,
+          channelLocale: null,
+          turnId: null,
+          richChoices: CARD_CHANNELS.has(identity.channel),
+          now: this.now(),
+        },
+        claim.state,
+        flowId,
+        input,
+      );
+      try {
+        await this.turns.commit(key, result.state, claim.version, []);
+      } catch (error) {
+        if (error instanceof StateConflictError && attempt < 3) continue;
+        throw error;
+      }
+      for (const reply of result.replies) await send(renderOutbound(reply, identity.channel));
+      return;
+    }
+  }
+
   /** Sends each new manager task to the manager's linked chat accounts, in their language. */
   private async pushManagerTasks(taskIds: string[]): Promise<void> {
     const tasks = await this.options.prisma.advisorTask.findMany({ where: { id: { in: taskIds } }, include: { advisor: { include: { identities: true } } } });
@@ -272,6 +313,7 @@ export class AftercareBot extends TeamsActivityHandler {
       await handleAdvisorMessage(context, {
         prisma: this.options.prisma,
         advisorId: identity.advisorId,
+        shopId: this.options.shop.id,
         text,
         now,
         timeZone: this.options.shop.timeZone,

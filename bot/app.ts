@@ -156,7 +156,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger.info('WeChat is off (set WECHATY_PUPPET to enable it)');
   }
   // Reminders, handoff time-outs; and messages that could not be delivered before go out again.
-  const jobs = new JobRunner(db.prisma, { handlers: jobHandlers(db.prisma, messenger), now, log: (m, d) => logger.warn(m, d) });
+  const jobs = new JobRunner(db.prisma, { handlers: jobHandlers(db.prisma, messenger, { beginFlow: (identityId, flowId, input, send) => bot.beginFlow(identityId, flowId, input, send) }), now, log: (m, d) => logger.warn(m, d) });
   if (options.jobs !== false) {
     jobs.start();
     const flushTimer = setInterval(() => {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../services/db/client';
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
+import { textOf } from './channels/text-adapter';
 import type { Logger } from './logger';
 
 /**
@@ -7,7 +8,19 @@ import type { Logger } from './logger';
  * Each channel registers how it sends; a send that fails is kept as an OutboundMessage
  * for the job runner to retry, so a connector outage loses nothing.
  */
-export type ChannelSender = (reference: Partial<ConversationReference>, text: string, identity: { id: string; lastInboundAt: Date | null }) => Promise<'sent' | 'queued'>;
+/** A sentence, or an activity already rendered for the identity's channel (a card on Teams). */
+export type OutgoingMessage = string | Partial<Activity>;
+
+export type ChannelSender = (reference: Partial<ConversationReference>, message: OutgoingMessage, identity: { id: string; lastInboundAt: Date | null }) => Promise<'sent' | 'queued'>;
+
+function stored(message: OutgoingMessage): { text: string; card?: object } {
+  if (typeof message === 'string') return { text: message };
+  return { text: textOf(message), ...(message.attachments?.length ? { card: message.attachments as unknown as object } : {}) };
+}
+
+function restored(row: { text: string; card: unknown }): OutgoingMessage {
+  return row.card ? { type: 'message', text: '', attachments: row.card as Activity['attachments'] } : row.text;
+}
 
 /** How long a flush may take to deliver a message it claimed before another flush may try it. */
 export const LEASE_MS = 60_000;
@@ -22,23 +35,24 @@ export class ProactiveMessenger {
   }
 
   /** Sends now if possible; otherwise the message waits in OutboundMessage. */
-  async send(identityId: string, text: string): Promise<'sent' | 'queued'> {
+  async send(identityId: string, message: OutgoingMessage): Promise<'sent' | 'queued'> {
+    const { text, card } = stored(message);
     const identity = await this.prisma.channelIdentity.findUnique({ where: { id: identityId } });
     if (!identity) throw new Error(`no channel identity ${identityId}`);
     const sender = this.senders.get(identity.channel);
     const reference = identity.conversationReference as Partial<ConversationReference> | null;
     if (sender && reference) {
       try {
-        const outcome = await sender(reference, text, identity);
+        const outcome = await sender(reference, message, identity);
         if (outcome === 'sent') return 'sent';
         return 'queued';
       } catch (error) {
         this.logger.warn('proactive send failed; queued for retry', { identityId, channel: identity.channel, error: String(error) });
-        await this.prisma.outboundMessage.create({ data: { identityId, text, status: 'QUEUED', attempts: 1, lastError: String(error).slice(0, 500) } });
+        await this.prisma.outboundMessage.create({ data: { identityId, text, card, status: 'QUEUED', attempts: 1, lastError: String(error).slice(0, 500) } });
         return 'queued';
       }
     }
-    await this.prisma.outboundMessage.create({ data: { identityId, text, status: 'QUEUED', lastError: sender ? 'no conversation reference yet' : `channel ${identity.channel} is not running` } });
+    await this.prisma.outboundMessage.create({ data: { identityId, text, card, status: 'QUEUED', lastError: sender ? 'no conversation reference yet' : `channel ${identity.channel} is not running` } });
     return 'queued';
   }
 
@@ -65,7 +79,7 @@ export class ProactiveMessenger {
       });
       if (claimed.count !== 1) continue;
       try {
-        const outcome = await sender(reference, message.text, message.identity);
+        const outcome = await sender(reference, restored(message), message.identity);
         if (outcome === 'sent') {
           await this.prisma.outboundMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: new Date() } });
           sent++;

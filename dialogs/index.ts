@@ -23,4 +23,4 @@ export function createConversation(): ConversationEngine {
 
 export { ConversationEngine, emptyState, type ConversationState, type TurnInput, type TurnResult } from './core/engine';
 export type { Outbound, ChoiceView } from './core/question';
-export { t, type MessageKey, type Locale } from './i18n';
+export { t, type MessageKey, type PlainKey, type Locale } from './i18n';

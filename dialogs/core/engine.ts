@@ -157,6 +157,8 @@ export class ConversationEngine {
   /** Begins a flow outside a customer's message (a proactive notice that expects an answer). */
   async begin(desk: FrontDesk, input: Omit<TurnInput, 'text' | 'pressed'>, stored: ConversationState | null | undefined, flowId: string, flowInput: unknown): Promise<TurnResult> {
     const state: ConversationState = stored && Array.isArray(stored.stack) ? structuredClone(stored) : emptyState();
+    // A notice that asks a question replaces whatever was left half-said: its answer comes next.
+    state.stack = [];
     state.memory ??= {};
     const replies: Outbound[] = [];
     let customer = input.customer;

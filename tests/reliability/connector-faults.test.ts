@@ -97,7 +97,7 @@ describe('flushing the outbound queue from several processes', () => {
       const m = new ProactiveMessenger(t.db.prisma, createLogger('silent'));
       m.register('msteams', async (_ref, text) => {
         await new Promise((r) => setTimeout(r, 50));
-        delivered.push(text);
+        delivered.push(typeof text === 'string' ? text : String(text.text));
         return 'sent';
       });
       return m;

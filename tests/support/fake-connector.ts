@@ -84,7 +84,14 @@ export function renderActivity(activity: Record<string, any>): string {
   if (activity.text) parts.push(activity.text);
   for (const attachment of activity.attachments ?? []) {
     const card = attachment.content ?? {};
-    for (const block of card.body ?? []) if (block.text) parts.push(block.text);
+    for (const block of card.body ?? []) {
+      if (block.text) parts.push(block.text);
+      // Per-line containers: the line, then its buttons.
+      for (const item of block.items ?? []) {
+        if (item.text) parts.push(item.text);
+        if (item.actions) parts.push(item.actions.map((a: { title: string }) => `[${a.title}]`).join(' '));
+      }
+    }
     const titles = (card.actions ?? []).map((a: { title: string }) => `[${a.title}]`);
     if (titles.length) parts.push(titles.join(' '));
   }

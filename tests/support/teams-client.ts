@@ -5,6 +5,20 @@ import { renderActivity, type FakeConnector, type RecordedCall } from './fake-co
  * A Teams user talking to the bot over the real Bot Framework protocol: Activity JSON
  * posted to /api/messages, replies read back from the fake connector.
  */
+type CardAction = { title: string; data: Record<string, unknown> };
+
+/** The card's buttons: its own, and those in containers (under the heading `under`, when given). */
+export function cardActions(card: Record<string, any>, under?: string): CardAction[] {
+  const inContainers: CardAction[] = [];
+  for (const element of card.body ?? []) {
+    if (element.type !== 'Container') continue;
+    const heading = (element.items ?? []).filter((i: any) => i.type === 'TextBlock').map((i: any) => i.text).join(' ');
+    if (under && !heading.includes(under)) continue;
+    for (const item of element.items ?? []) if (item.type === 'ActionSet') inContainers.push(...item.actions);
+  }
+  return under ? inContainers : [...inContainers, ...((card.actions ?? []) as CardAction[])];
+}
+
 export class TeamsUser {
   private seen = 0;
   readonly conversationId: string;
@@ -65,11 +79,14 @@ export class TeamsUser {
     return [...this.connector.calls].reverse().find((c) => c.conversationId === this.conversationId && c.method === 'POST' && c.body.attachments?.length);
   }
 
-  /** Presses a button of the latest card (Action.Submit), by title or by its choice value. */
-  async press(label: string): Promise<{ reply: string; updates: RecordedCall[] }> {
+  /**
+   * Presses a button of the latest card (Action.Submit), by title or by its choice value; `under`
+   * picks a button in the container whose heading contains it (per-line buttons).
+   */
+  async press(label: string, under?: string): Promise<{ reply: string; updates: RecordedCall[] }> {
     const card = this.lastCard();
     if (!card) throw new Error('no card to press');
-    const actions = card.body.attachments[0].content.actions as Array<{ title: string; data: Record<string, unknown> }>;
+    const actions = cardActions(card.body.attachments[0].content, under);
     const action = actions.find((a) => a.title === label || a.data.choice === label || a.title.includes(label));
     if (!action) throw new Error(`no button "${label}" on card: ${actions.map((a) => a.title).join(', ')}`);
     const { status } = await this.post(this.activity({ text: '', value: action.data, replyToId: card.id }));
