@@ -56,6 +56,8 @@ interface BookingState {
   /** Names of the booked services for the read-back, in both languages (the customer may switch). */
   serviceNames?: { zh: string; en: string };
   registration?: Pick<BookingInput, 'mobile' | 'mileageKm'>;
+  /** Work recommended on an earlier visit and put off, offered once with the read-back. */
+  recommendations?: Array<{ catalogItemId: string; zh: string; en: string; number: string }>;
 }
 
 const INSPECTION_CODE = 'INSPECTION';
@@ -160,6 +162,18 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
             { id: 'change', label: ctx.t('book.change'), synonyms: ['修改', '改一下', 'change'], exact: NO_WORDS },
           ],
         };
+      case 'recommend': {
+        const list = state.recommendations ?? [];
+        return {
+          id,
+          text: ctx.t('book.recommended', { number: list[0]?.number ?? '', work: list.map((r) => (ctx.locale === 'zh' ? r.zh : r.en)).join(ctx.t('list.separator')) }),
+          confirmation: true,
+          options: [
+            { id: 'add', label: ctx.t('book.addRecommended'), synonyms: ['一起做', '一起', '加上', 'add', 'together'], exact: YES_WORDS },
+            { id: 'skip', label: ctx.t('book.skipRecommended'), synonyms: ['不用', '这次不做', '下次', 'not this time'], exact: NO_WORDS },
+          ],
+        };
+      }
       case 'change':
         return {
           id,
@@ -199,6 +213,13 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
           state.wanted = reply.value as WantedTime;
           state.slotStart = undefined;
         }
+        return plan(ctx, state);
+      case 'recommend':
+        if (optionId(reply) === 'add') {
+          state.serviceIds = [...new Set([...state.serviceIds, ...(state.recommendations ?? []).map((r) => r.catalogItemId)])];
+          state.slotStart = undefined;
+        }
+        state.recommendations = [];
         return plan(ctx, state);
       case 'confirm':
         if (optionId(reply) === 'confirm') return book(ctx, state);
@@ -312,6 +333,13 @@ async function plan(ctx: FlowContext, state: BookingState): Promise<Step<Booking
       if (vehicles.length === 1 && !state.chooseVehicle) state.vehicleId = vehicles[0].id;
       else return { ask: 'vehicle' };
     }
+  }
+
+  // "上次建议的刹车片更换，要一起做吗？" — asked once, before the time is looked for (the job gets longer).
+  if (!state.recommendations) {
+    const open = (await ctx.desk.openRecommendations(state.vehicleId)).filter((r) => r.catalogItemId && !state.serviceIds.includes(r.catalogItemId));
+    state.recommendations = open.map((r) => ({ catalogItemId: r.catalogItemId!, zh: r.title.zh, en: r.title.en, number: r.repairOrderNumber }));
+    if (state.recommendations.length) return { ask: 'recommend' };
   }
 
   if (!state.wanted) return { ask: 'when' };

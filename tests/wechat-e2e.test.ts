@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import { log } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { startTestApp, type TestApp } from './support/app';
+import { FROZEN_NOW, startTestApp, type TestApp } from './support/app';
+import { checkIn, proposeExtraWork, transitionRepairOrder } from '../services/repair-orders';
 
 log.level('silent');
 
@@ -75,6 +76,46 @@ describe('WeChat channel end to end (wechaty-puppet-mock)', () => {
     expect(await t.app.messenger.send(identity.id, '提醒：您明天 10:00 有保养预约。')).toBe('sent');
     for (let i = 0; i < 100 && inbox.length === before; i++) await new Promise((r) => setTimeout(r, 20));
     expect(inbox.slice(before).join('\n')).toContain('提醒');
+  });
+
+  it('decides extra work line by line in numbered text: approve, next visit, decline', async () => {
+    const shop = await t.db.prisma.shop.findFirstOrThrow();
+    const owner = await t.db.prisma.customer.findFirstOrThrow({ where: { mobile: '13812345678' }, include: { bookings: true } });
+    const advisor = await t.db.prisma.advisor.findFirstOrThrow({ where: { shopId: shop.id, role: 'ADVISOR' } });
+    const actor = { type: 'advisor' as const, id: advisor.id };
+    // The check-in notice, then the proposal: both reach WeChat through the job runner.
+    const { repairOrderId, number } = await checkIn(t.db.prisma, { shopId: shop.id, bookingId: owner.bookings[0].id, advisorId: advisor.id, mileageInKm: 32_000, concern: '常规保养', actor, now: FROZEN_NOW });
+    await transitionRepairOrder(t.db.prisma, { repairOrderId, to: 'IN_PROGRESS', actor, now: FROZEN_NOW });
+    await proposeExtraWork(t.db.prisma, {
+      repairOrderId,
+      advisorId: advisor.id,
+      actor,
+      now: FROZEN_NOW,
+      items: [
+        { operationCode: 'BRAKE-PAD-F', urgency: 'RED', reason: '前刹车片剩余2mm，建议更换' },
+        { operationCode: 'WIPERS', urgency: 'YELLOW', reason: '雨刮片老化' },
+        { operationCode: 'CABIN-FILTER', urgency: 'GREEN', reason: '空调滤芯有些脏' },
+      ],
+    });
+    const before = inbox.length;
+    await t.app.jobs.runDue();
+    for (let i = 0; i < 200 && inbox.length < before + 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const shown = inbox.slice(before).join('\n');
+    expect(shown).toContain(`【接车】沪A12345 已接车，维修单 ${number}`);
+    expect(shown).toContain('1. 更换前刹车片（🔴 安全相关，建议马上做）：前刹车片剩余2mm，建议更换');
+    expect(shown).toContain('1. 同意全部\n2. 逐项选择\n3. 稍后再说');
+    expect(await say('2')).toContain('第 1 项，共 3 项');
+    expect(await say('1')).toContain('已记录：更换前刹车片 —— 同意');
+    expect(await say('2')).toContain('已记录：更换雨刮片 —— 下次再做');
+    const done = await say('3');
+    expect(done).toContain('已记录：更换空调滤芯 —— 不做');
+    expect(done).toContain('同意 1 项');
+    const decisions = await t.db.prisma.extraWorkDecision.findMany({ where: { customerId: owner.id } });
+    expect(decisions.map((d) => [d.decision, d.channel]).sort()).toEqual([
+      ['APPROVED', 'wechat'],
+      ['DECLINED', 'wechat'],
+      ['DEFERRED', 'wechat'],
+    ]);
   });
 
   it('ignores the bot\'s own messages (no reply loop)', async () => {

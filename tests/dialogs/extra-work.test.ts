@@ -137,3 +137,15 @@ describe('extra work approval in chat', () => {
     expect(await chat.say('同意')).toBe('目前没有需要您确认的维修项目。');
   });
 });
+
+describe('work put off last time', () => {
+  it('is offered with the next booking, once', async () => {
+    const { desk, chat } = setUp();
+    desk.recommendations.push({ itemId: 'i9', title: { zh: '更换前刹车片', en: 'Front brake pads' }, catalogItemId: 'brake-pad-f', urgency: 'YELLOW', reason: '剩余4mm', decision: 'DEFERRED', decidedAt: DIALOG_NOW, priceFen: 98_310, repairOrderNumber: 'RO-20261020-0003' });
+    expect(await chat.say('下周一上午10点做常规保养')).toContain('上次（维修单 RO-20261020-0003）建议的更换前刹车片还没做，要这次一起做吗？');
+    const readBack = await chat.say('一起做');
+    expect(readBack).toContain('请确认预约：11月30日（周一）10:00，沪A12345，常规保养、更换前刹车片');
+    expect(await chat.say('确认')).toContain('预约成功');
+    expect(desk.bookings[0].services.map((s) => s.code).sort()).toEqual(['BRAKE-PAD-F', 'PM-REGULAR']);
+  });
+});

@@ -327,7 +327,9 @@ export class FakeDesk implements FrontDesk {
     return this.explanation;
   }
 
+  readonly recommendations: Recommendation[] = [];
+
   async openRecommendations(): Promise<Recommendation[]> {
-    return [];
+    return this.recommendations;
   }
 }
