@@ -35,7 +35,9 @@ export interface DailyRunResult {
 /** Job follow-up.daily. */
 export async function runDailyFollowUp(prisma: PrismaClient, input: { shopId: string; date: LocalDate; now: Date }): Promise<DailyRunResult> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { id: true, timeZone: true } });
-  await prisma.job.createMany({ data: [dailyJob(shop, addDays(input.date, 1), input.now)], skipDuplicates: true });
+  // A run that comes late (the bot was down) is today's: the chain goes on from tomorrow, not day by day.
+  const today = localParts(input.now, shop.timeZone).date;
+  await prisma.job.createMany({ data: [dailyJob(shop, addDays(input.date > today ? input.date : today, 1), input.now)], skipDuplicates: true });
   const maintenance = await remindMaintenanceDue(prisma, { shopId: shop.id, now: input.now });
   const surveysExpired = await expireSurveys(prisma, { shopId: shop.id, now: input.now });
   return { date: input.date, maintenance, surveysExpired };
