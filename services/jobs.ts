@@ -116,9 +116,13 @@ export class JobRunner {
     return this.running;
   }
 
-  /** Finishes the job only while this worker still holds it: a worker whose lease ran out writes nothing. */
+  /**
+   * Finishes the job only while this worker still holds it: a worker whose lease ran out and
+   * whose job another worker took writes nothing. An at-most-once job abandoned as interrupted
+   * keeps this worker as its holder (FAILED): if this worker was only slow, its outcome stands.
+   */
   private async finish(jobId: string, data: Prisma.JobUpdateManyMutationInput): Promise<boolean> {
-    const { count } = await this.prisma.job.updateMany({ where: { id: jobId, status: 'RUNNING', lockedBy: this.workerId }, data });
+    const { count } = await this.prisma.job.updateMany({ where: { id: jobId, status: { in: ['RUNNING', 'FAILED'] }, lockedBy: this.workerId }, data });
     return count === 1;
   }
 
