@@ -151,18 +151,18 @@ describe('job runner: deferral, dead jobs, take-overs', () => {
 
   it('a worker that was only slow still finishes its at-most-once job as done', async () => {
     const created = await db.prisma.job.create({ data: { kind: 'test.send', payload: {}, runAt: now() } });
-    let release!: () => void;
+    let release: (() => void) | null = null;
     const slow = new JobRunner(db.prisma, { handlers: { 'test.send': atMostOnce(() => new Promise<void>((resolve) => (release = resolve))) }, now, workerId: 'slow', leaseMs: 1000 });
     const slowPass = slow.runDue();
     await new Promise<void>((resolve) => {
-      const check = () => (release ? resolve() : setImmediate(check));
+      const check = () => (release !== null ? resolve() : setImmediate(check));
       check();
     });
     clock += 1001;
     const other = new JobRunner(db.prisma, { handlers: { 'test.send': atMostOnce(async () => undefined) }, now, workerId: 'other' });
     await other.runDue();
     expect(await job(created.id)).toMatchObject({ status: 'FAILED', lockedBy: 'slow' });
-    release();
+    release!();
     await slowPass;
     expect(await job(created.id)).toMatchObject({ status: 'DONE', lastError: null });
   });
