@@ -458,6 +458,16 @@ describe('satisfaction survey', () => {
     await w.db.prisma.shop.update({ where: { id: w.shopId }, data: { surveyCsiFactors: [] } });
   });
 
+  it('is not sent to a customer with no chat account to be asked on', async () => {
+    const c = await w.newCustomer({ book: [] });
+    await w.db.prisma.channelIdentity.deleteMany({ where: { customerId: c.id } });
+    const order = await deliver(c, new Date('2027-03-09T01:00:00Z'), 47_000);
+    w.setNow(new Date('2027-03-10T03:00:00Z'));
+    await runner().runDue();
+    expect((await w.db.prisma.survey.findUniqueOrThrow({ where: { repairOrderId: order } })).status).toBe('CANCELLED');
+    expect(await noticesFor(c.id, 'survey.invite')).toEqual([]);
+  });
+
   it('expires after its days: answers given before are kept, later ones refused', async () => {
     const c = await w.newCustomer({ book: [] });
     const order = await deliver(c, new Date('2027-03-10T01:00:00Z'), 52_000);

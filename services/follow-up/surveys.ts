@@ -89,7 +89,7 @@ export type SendSurveyResult = { outcome: 'sent'; surveyId: string; expiresAt: D
 /**
  * Job survey.send: SCHEDULED → SENT with its expiry, and the invitation enqueued, in one
  * transaction conditional on SCHEDULED — a second run sends nothing. A customer who opted
- * out meanwhile gets no survey (CANCELLED).
+ * out meanwhile, or has no chat account to be asked on, gets no survey (CANCELLED).
  */
 export async function sendSurvey(prisma: PrismaClient, input: { surveyId: string; now: Date }): Promise<SendSurveyResult> {
   const { now } = input;
@@ -97,7 +97,9 @@ export async function sendSurvey(prisma: PrismaClient, input: { surveyId: string
     await tx.$queryRaw`SELECT id FROM "Survey" WHERE id = ${input.surveyId} FOR UPDATE`;
     const survey = await tx.survey.findUnique({ where: { id: input.surveyId }, include: { customer: true, shop: true, repairOrder: { include: { vehicle: true } } } });
     if (!survey || survey.status !== 'SCHEDULED') return { outcome: 'not-applicable', surveyId: input.surveyId };
-    if (!survey.customer.consentService) {
+    // Opted out meanwhile, or nobody to ask in chat (a phone-only customer): no survey, rather than one counted as sent.
+    const reachable = (await tx.channelIdentity.count({ where: { customerId: survey.customerId } })) > 0;
+    if (!survey.customer.consentService || !reachable) {
       await tx.survey.update({ where: { id: survey.id }, data: { status: 'CANCELLED' } });
       return { outcome: 'cancelled', surveyId: survey.id };
     }
