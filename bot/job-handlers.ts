@@ -37,8 +37,10 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
   const when = (iso: string | null) => (iso ? formatLocal(new Date(iso), timeZone, locale) : t(locale, 'status.noPromise'));
   const fen = (n: number) => formatFen(n, locale);
   switch (notice.notice) {
-    case 'ro.checked-in':
-      return t(locale, 'notice.checkedIn', { number: notice.number, plate: notice.plate, advisor: notice.advisor?.name ?? t(locale, 'status.anyAdvisor'), promised: when(notice.promisedAt) });
+    case 'ro.checked-in': {
+      const facts = { number: notice.number, plate: notice.plate, advisor: notice.advisor?.name ?? t(locale, 'status.anyAdvisor') };
+      return notice.promisedAt ? t(locale, 'notice.checkedIn', { ...facts, promised: when(notice.promisedAt) }) : t(locale, 'notice.checkedInNoPromise', facts);
+    }
     case 'ro.awaiting-approval':
       return null;
     case 'ro.ready':
