@@ -20,6 +20,9 @@ import { formatLocal } from '../services/time';
 import { formatFen } from '../services/costs';
 import { CUSTOMER_NOTICE_JOB_KIND, type CustomerNotice } from '../services/repair-orders';
 import { EXTRA_WORK } from '../dialogs/extra-work-dialog';
+import { NO_SHOW, type NoShowInput } from '../dialogs/no-show-dialog';
+import { MAINTENANCE_DUE, type MaintenanceDueInput } from '../dialogs/maintenance-due-dialog';
+import { SURVEY, type SurveyInput } from '../dialogs/survey-dialog';
 import type { Activity } from 'botbuilder';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
@@ -52,7 +55,7 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
     case 'booking.no-show':
     case 'maintenance.due':
     case 'survey.invite':
-      // Follow-up notices (issue 10): worded with the follow-up dialogs.
+      // Each opens its conversation (conversationFor).
       return null;
     case 'ro.decided-on-behalf':
       return t(locale, 'notice.decidedOnBehalf', {
@@ -61,6 +64,22 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
         reason: notice.reason,
         lines: notice.decisions.map((d) => t(locale, 'advisor.decisionLine', { title: d.title[locale], decision: t(locale, DECISION_KEYS[d.decision]), price: fen(d.priceFen) })).join('\n'),
       });
+  }
+}
+
+/** Notices that ask the customer something open that conversation instead of a sentence. */
+function conversationFor(notice: CustomerNotice): { id: string; input: unknown } | null {
+  switch (notice.notice) {
+    case 'ro.awaiting-approval':
+      return { id: EXTRA_WORK, input: {} };
+    case 'booking.no-show':
+      return { id: NO_SHOW, input: { bookingId: notice.bookingId, ref: notice.ref, startsAt: notice.startsAt, plate: notice.plate } satisfies NoShowInput };
+    case 'maintenance.due':
+      return { id: MAINTENANCE_DUE, input: { vehicleId: notice.vehicleId, plate: notice.plate, services: notice.services, carried: notice.carried, reminderNumber: notice.reminderNumber } satisfies MaintenanceDueInput };
+    case 'survey.invite':
+      return { id: SURVEY, input: {} satisfies SurveyInput };
+    default:
+      return null;
   }
 }
 
@@ -83,9 +102,10 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       // Nobody to write to in chat: the advisor's task list and the phone carry it.
       if (!identity) return;
       const locale: Locale = customer.locale === 'en' ? 'en' : 'zh';
-      if (notice.notice === 'ro.awaiting-approval') {
-        if (!options.beginFlow) throw new Error('customer.notice ro.awaiting-approval needs the bot to open the conversation');
-        await options.beginFlow(identity.id, EXTRA_WORK, {}, (message) => messenger.send(identity.id, message));
+      const flow = conversationFor(notice);
+      if (flow) {
+        if (!options.beginFlow) throw new Error(`customer.notice ${notice.notice} needs the bot to open the conversation`);
+        await options.beginFlow(identity.id, flow.id, flow.input, (message) => messenger.send(identity.id, message));
         return;
       }
       const text = noticeText(notice, locale, customer.shop.timeZone);

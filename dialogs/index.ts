@@ -13,10 +13,13 @@ import { cancelBookingDialog } from './cancel-booking-dialog';
 import { priceDialog } from './price-dialog';
 import { handoffDialog } from './handoff-dialog';
 import { extraWorkDialog } from './extra-work-dialog';
+import { surveyDialog } from './survey-dialog';
+import { noShowDialog } from './no-show-dialog';
+import { maintenanceDueDialog } from './maintenance-due-dialog';
 
 export function createConversation(): ConversationEngine {
   return new ConversationEngine(
-    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog],
+    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog, surveyDialog, noShowDialog, maintenanceDueDialog],
     mainDialog,
   );
 }

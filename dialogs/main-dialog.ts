@@ -18,6 +18,7 @@ import { MY_BOOKINGS } from './my-bookings-dialog';
 import { PRICE, priceDialog, type PriceInput } from './price-dialog';
 import { HANDOFF, type HandoffInput } from './handoff-dialog';
 import { EXTRA_WORK, type ExtraWorkInput } from './extra-work-dialog';
+import { SURVEY, type SurveyInput } from './survey-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
 import { day, hoursText, money, name, when as formatWhen } from './format';
 import type { PlainKey } from './i18n';
@@ -84,6 +85,8 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
       case 'hours':
       case 'location':
       case 'repair_status':
+      case 'opt_out':
+      case 'opt_in':
         return 'inline';
       case 'price':
         return served.has('price') || !request.services.length ? null : 'inline';
@@ -97,6 +100,7 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
     else if (request.intent === 'location') await answerLocation(ctx);
     else if (request.intent === 'repair_status') await answerRepairStatus(ctx);
     else if (request.intent === 'price') await priceDialog.begin(ctx, { services: request.services });
+    else if (request.intent === 'opt_out' || request.intent === 'opt_in') await answerFollowUpConsent(ctx, request.intent);
   },
 };
 
@@ -120,8 +124,14 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
     case 'complaint':
       return { replace: HANDOFF, input: { reason: 'complaint', said: request.text, mobile: request.mobile } satisfies HandoffInput };
     case 'survey_answer':
+      // "5分" or "给你们打个分" while a survey waits: the survey, with the score as its first answer.
+      if (ctx.customer && (await ctx.desk.openSurvey(ctx.customer.id))) return { replace: SURVEY, input: { score: request.score } satisfies SurveyInput };
       if (request.score !== null && request.score <= 2) return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
       ctx.say(ctx.t('feedback.thanks'));
+      return { done: null };
+    case 'opt_out':
+    case 'opt_in':
+      await answerFollowUpConsent(ctx, request.intent);
       return { done: null };
     case 'approve':
     case 'decline':
@@ -159,6 +169,18 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
       ctx.say(ctx.t('notUnderstood'));
       return { ask: 'menu' };
   }
+}
+
+/** "退订 / 恢复提醒": maintenance reminders and surveys off or on, said back either way. */
+async function answerFollowUpConsent(ctx: FlowContext, intent: 'opt_out' | 'opt_in'): Promise<void> {
+  const input = ctx.customer ? { customerId: ctx.customer.id, channel: ctx.identity.channel } : null;
+  if (intent === 'opt_out') {
+    const changed = input ? (await ctx.desk.stopFollowUp(input)).changed : true;
+    ctx.say(ctx.t(changed ? 'followUp.stopped' : 'followUp.alreadyStopped'));
+    return;
+  }
+  const changed = input ? (await ctx.desk.resumeFollowUp(input)).changed : false;
+  ctx.say(ctx.t(changed ? 'followUp.resumed' : 'followUp.alreadyOn'));
 }
 
 const WEEKDAY_KEYS: readonly PlainKey[] = ['weekday.1', 'weekday.2', 'weekday.3', 'weekday.4', 'weekday.5', 'weekday.6', 'weekday.7'];

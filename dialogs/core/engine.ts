@@ -299,7 +299,9 @@ export class ConversationEngine {
     const active = state.stack.map((f) => this.flow(f.flow));
     const interruption = this.main.interruption(ctx, request, active);
     // A name can be almost any words: "转人工" or "我要投诉" at the name prompt is a request, not a name.
-    const read = question.field === 'name' && interruption && !question.options?.length ? ({ ok: false, reason: null } as const) : readReply(question, request);
+    // A free comment yields only to a new request ("帮我约下周保养"); a complaint there is the comment.
+    const yields = !question.options?.length && ((question.field === 'name' && interruption !== null) || (question.field === 'text' && interruption === 'switch' && request.intent !== 'complaint'));
+    const read = yields ? ({ ok: false, reason: null } as const) : readReply(question, request);
     if (read.ok) return this.answer(ctx, state, frame, flow, read.reply);
 
     if (interruption === 'switch') {

@@ -6,9 +6,10 @@
 import type { CustomerRequest, ServiceMention } from '../../services/understanding/types';
 import type { WantedTime } from '../../services/time';
 import { parseMileage, parseMobile, parseName, parsePlate, parseVin } from '../../services/registration';
+import { offScale, readRating } from '../../services/understanding/rating';
 import type { PlainKey } from '../i18n';
 
-export type FieldKind = 'service' | 'when' | 'plate' | 'mobile' | 'name' | 'vin' | 'mileage' | 'text' | 'code';
+export type FieldKind = 'service' | 'when' | 'plate' | 'mobile' | 'name' | 'vin' | 'mileage' | 'text' | 'code' | 'score5' | 'score10';
 
 export interface FieldValues {
   service: ServiceMention[];
@@ -20,6 +21,10 @@ export interface FieldValues {
   mileage: number;
   text: string;
   code: string;
+  /** A satisfaction rating 1–5. */
+  score5: number;
+  /** Likelihood to recommend 0–10. */
+  score10: number;
 }
 
 export type FieldRead<K extends FieldKind = FieldKind> = { ok: true; value: FieldValues[K] } | { ok: false; reason: PlainKey };
@@ -76,6 +81,13 @@ export function readField(field: FieldKind, request: CustomerRequest): FieldRead
     case 'code': {
       const m = /^\s*(\d{6})\s*$/.exec(text.normalize('NFKC'));
       return m ? { ok: true, value: m[1] } : { ok: false, reason: 'verify.codeFormat' };
+    }
+    case 'score5':
+    case 'score10': {
+      const scale = field === 'score5' ? { min: 1, max: 5 } : { min: 0, max: 10 };
+      const score = readRating(text, scale);
+      if (score !== null) return { ok: true, value: score };
+      return { ok: false, reason: offScale(text, scale) ? (field === 'score5' ? 'survey.offScale5' : 'survey.offScale10') : field === 'score5' ? 'survey.needScore5' : 'survey.needScore10' };
     }
     case 'text': {
       const value = text.trim().slice(0, 500);

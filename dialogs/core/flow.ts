@@ -54,6 +54,8 @@ export interface ConversationMemory {
   lastBookingId?: string;
   /** Its day in the shop's zone. */
   lastBookingDate?: LocalDate;
+  /** The survey being answered in this conversation: a complaint said meanwhile is about its visit. */
+  surveyId?: string;
   /** A number a not-yet-registered customer gave for a call back. */
   contactMobile?: string;
 }

@@ -32,6 +32,9 @@ const TRAILING_THANKS = /[\s,，。.!！]*(谢谢(你|您)?|多谢|感谢|thanks
 export function readChoice(reply: string, options: readonly Option[], how: { confirmation?: boolean } = {}): Option | null {
   const text = how.confirmation ? norm(reply).replace(TRAILING_THANKS, '').replace(/的$/, '') : norm(reply);
   if (!text || options.length === 0) return null;
+  // A scale whose labels are its numbers (0–10): "3" is the label 3, not the third option.
+  const labelled = options.filter((o) => names(o).includes(text));
+  if (labelled.length === 1 && /^\d+$/.test(text)) return labelled[0];
   const numbered = NUMBERED.exec(text);
   if (numbered) {
     const n = number(numbered[1]);

@@ -26,6 +26,7 @@ import { customerVehicles, raiseRegistrationHelpTask, registerCustomer, vehicleF
 import { startHandoff, type Notify } from '../handoff';
 import { isLocale, type Locale } from '../locale';
 import { startLink, verifyLink } from './link';
+import { finishSurvey, openSurvey, optIn, optOut, recordSurveyAnswer, SurveyError } from '../follow-up';
 import { costExplanation, decideExtraWork, openRecommendations, pendingApproval, repairOrdersOf } from '../repair-orders';
 import type {
   BookingOutcome,
@@ -50,6 +51,7 @@ import type {
   ShopProfile,
   SlotOffer,
   SlotView,
+  SurveyView,
   VehicleView,
   Wording,
 } from './types';
@@ -370,6 +372,42 @@ export class ServiceDesk implements FrontDesk {
 
   openRecommendations(vehicleId: string): Promise<Recommendation[]> {
     return openRecommendations(this.prisma, { vehicleId });
+  }
+
+  async booking(customerId: string, bookingId: string): Promise<BookingView | null> {
+    const row = await this.prisma.booking.findFirst({ where: { id: bookingId, customerId, shopId: this.shopId }, select: { id: true } });
+    return row ? this.bookingView(row.id) : null;
+  }
+
+  openSurvey(customerId: string): Promise<SurveyView | null> {
+    return openSurvey(this.prisma, { customerId, now: this.now() });
+  }
+
+  async answerSurvey(input: Parameters<FrontDesk['answerSurvey']>[0]): ReturnType<FrontDesk['answerSurvey']> {
+    try {
+      return { ok: true, answer: await recordSurveyAnswer(this.prisma, { ...input, now: this.now() }) };
+    } catch (error) {
+      if (error instanceof SurveyError) return { ok: false, reason: error.code };
+      throw error;
+    }
+  }
+
+  async finishSurvey(input: Parameters<FrontDesk['finishSurvey']>[0]): ReturnType<FrontDesk['finishSurvey']> {
+    try {
+      return { ok: true, finished: await finishSurvey(this.prisma, { ...input, now: this.now() }) };
+    } catch (error) {
+      if (error instanceof SurveyError) return { ok: false, reason: error.code };
+      throw error;
+    }
+  }
+
+  async stopFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }> {
+    const result = await optOut(this.prisma, { ...input, now: this.now() });
+    return { changed: result.changed };
+  }
+
+  resumeFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }> {
+    return optIn(this.prisma, { ...input, now: this.now() });
   }
 
 }

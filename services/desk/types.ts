@@ -159,6 +159,9 @@ export interface HandoffView {
 
 export type { RepairOrderSummary, PendingApprovalView, DecisionOutcome, CostExplanation, Recommendation, ExtraWorkDecisionKind } from '../repair-orders/types';
 
+export type { OpenSurvey as SurveyView, SurveyQuestion, RecordedAnswer, FinishedSurvey, SurveyErrorCode } from '../follow-up';
+import type { OpenSurvey, RecordedAnswer, FinishedSurvey, SurveyErrorCode } from '../follow-up';
+
 /** Messages the desk sends on the dialog's behalf (codes, owner notices), already in words. */
 export type Wording = (locale: Locale) => string;
 
@@ -221,4 +224,18 @@ export interface FrontDesk {
   costExplanation(customerId: string): Promise<CostExplanation | null>;
   /** Work recommended on earlier visits and deferred or declined, for the next booking's read-back. */
   openRecommendations(vehicleId: string): Promise<Recommendation[]>;
+
+  /** One of the customer's bookings, whatever its status (a missed one, to book it again); null when not theirs. */
+  booking(customerId: string, bookingId: string): Promise<BookingView | null>;
+
+  /** The satisfaction survey (回访) the customer can answer now, with what they answered so far. */
+  openSurvey(customerId: string): Promise<OpenSurvey | null>;
+  /** Keeps one answer (a re-answer replaces it); a closed or expired survey is refused. */
+  answerSurvey(input: { surveyId: string; customerId: string; question: string; score: number | null; comment: string | null }): Promise<{ ok: true; answer: RecordedAnswer } | { ok: false; reason: SurveyErrorCode }>;
+  /** The customer is done with the survey (all asked, or they stopped): what it got is kept. */
+  finishSurvey(input: { surveyId: string; customerId: string }): Promise<{ ok: true; finished: FinishedSurvey } | { ok: false; reason: SurveyErrorCode }>;
+  /** "不用了 / stop": no more maintenance reminders or surveys; false when already so. */
+  stopFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }>;
+  /** "恢复提醒 / resume reminders". */
+  resumeFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }>;
 }

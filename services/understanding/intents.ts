@@ -70,6 +70,22 @@ const hasFirmService = (f: Facts) => f.services.some((s) => s.certainty === 'fir
 export const INTENT_RULES: readonly IntentRule[] = [
   // ───── complaints and surveys first: "我要投诉，你们上次保养把我车划了" is never a booking ─────
   { id: 'complaint.strong', intent: 'complaint', only: (f) => !!f.complaint?.reasons.some((r) => STRONG_COMPLAINT_REASONS.has(r)) },
+  // ───── reminders and surveys switched off or on: "退订" here is not cancelling a booking ─────
+  {
+    id: 'opt_out.words',
+    intent: 'opt_out',
+    chinese:
+      /退订|(?:别|不要|不用|不必|无需|不需要)再?(?:给我)?(?:发|推送?|提醒|通知|打扰|回访)(?:我们?)?了?(?:[。！!]|$|保养|消息|短信|信息|问卷|回访)|不再(?:提醒|通知|回访|推送)|(?:取消|关闭|关掉|停止|关了)(?:保养)?(?:订阅|提醒|通知|推送|回访)|拒收/,
+    english:
+      /\bunsubscribe\b|\bopt(?:[ -])?out\b|\bstop (?:sending|messaging|texting|reminding|bothering|contacting)\b|\bstop (?:the |all |these |your )?(?:reminders|messages|surveys|notifications)\b|\bno more (?:reminders|messages|surveys|notifications)\b|\bdon't (?:send|message|remind|text|contact) me\b|\bdo not (?:send|message|remind|text|contact) me\b/,
+    unless: (f) => f.when !== null,
+  },
+  {
+    id: 'opt_in.words',
+    intent: 'opt_in',
+    chinese: /(?:恢复|重新开启|重新打开|开启|打开|继续)(?:保养)?(?:提醒|通知|推送|订阅|回访)|重新订阅/,
+    english: /\bresume (?:the )?(?:reminders|messages|notifications|surveys)\b|\bresubscribe\b|\bre-subscribe\b|\bopt(?:[ -])?(?:back )?in\b|\bturn (?:the )?(?:reminders|notifications) (?:back )?on\b|\bstart (?:sending|reminding) (?:me )?again\b|\bsend me reminders again\b/,
+  },
   { id: 'survey_answer.score', intent: 'survey_answer', only: (f) => f.score !== null },
   {
     id: 'survey_answer.rating',

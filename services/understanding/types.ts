@@ -24,6 +24,8 @@ export const INTENTS = [
   'defer',
   'complaint',
   'survey_answer',
+  'opt_out',
+  'opt_in',
   'hours',
   'location',
   'handoff',

@@ -49,6 +49,27 @@ export class DialogTestClient {
     return result.replies.map(numberedText).join('\n');
   }
 
+  /** A notice that opens a conversation (the bot's beginFlow): what the customer reads first. */
+  async begin(flowId: string, input: unknown): Promise<string> {
+    const result = await engine.begin(
+      this.desk,
+      {
+        identity: { id: this.identityId, channel: this.channel, displayName: '王先生', conversationKey: `${this.channel}/conv-${this.identityId}` },
+        customer: this.customer,
+        channelLocale: null,
+        turnId: null,
+        richChoices: CARD_CHANNELS.has(this.channel),
+        now: this.desk.now(),
+      },
+      this.state,
+      flowId,
+      input,
+    );
+    this.state = result.state;
+    this.lastChoice = result.replies.map((r) => r.choice).filter(Boolean).at(-1) ?? null;
+    return result.replies.map(numberedText).join('\n');
+  }
+
   /** Presses a button of the last card, by its label (and group, for per-line buttons). */
   async press(label: string, group?: string): Promise<string> {
     const option = this.lastChoice?.options.find((o) => o.label === label && (group === undefined || o.group?.includes(group)));

@@ -5,6 +5,7 @@
  * a test marks it taken). Every action is recorded so tests can assert what the dialogs did.
  */
 import type { CatalogueEntry } from '../../services/catalog';
+import { isLowScore, questionsFor } from '../../services/follow-up';
 import { estimateFor } from '../../services/booking/estimate';
 import type { CatalogItemWithParts } from '../../services/shop-snapshot';
 import { addDays, localParts, minuteToTime, timeToMinute, weekdayOf, zonedInstant, type LocalDate } from '../../services/time';
@@ -38,6 +39,10 @@ import type {
   SlotView,
   VehicleView,
   Wording,
+  SurveyView,
+  RecordedAnswer,
+  FinishedSurvey,
+  SurveyErrorCode,
 } from '../../services/desk/types';
 import { CATALOG, DEMO_SHOP, OPENING_HOURS, PARTS } from '../../prisma/seed/demo-shop';
 
@@ -331,5 +336,61 @@ export class FakeDesk implements FrontDesk {
 
   async openRecommendations(): Promise<Recommendation[]> {
     return this.recommendations;
+  }
+
+  async booking(customerId: string, bookingId: string): Promise<BookingView | null> {
+    const b = this.bookings.find((x) => x.id === bookingId && x.customerId === customerId);
+    return b ?? null;
+  }
+
+  /** Surveys a test sends; answers are kept per question as the service keeps them. */
+  readonly surveys: Array<{ surveyId: string; customerId: string; number: string; plate: string; csi: string[]; status: 'SENT' | 'ANSWERED' | 'EXPIRED'; answers: Record<string, { score: number | null; comment: string | null }>; lowScore: boolean }> = [];
+  readonly optedOut = new Set<string>();
+
+  addSurvey(input: { customerId: string; number: string; plate: string; csi?: string[] }): string {
+    const surveyId = `srv${++this.seq}`;
+    this.surveys.push({ surveyId, customerId: input.customerId, number: input.number, plate: input.plate, csi: input.csi ?? [], status: 'SENT', answers: {}, lowScore: false });
+    return surveyId;
+  }
+
+  async openSurvey(customerId: string): Promise<SurveyView | null> {
+    const s = [...this.surveys].reverse().find((x) => x.customerId === customerId && x.status === 'SENT');
+    if (!s) return null;
+    const questions = questionsFor(s.csi);
+    return { surveyId: s.surveyId, repairOrderId: `ro-${s.number}`, number: s.number, plate: s.plate, sentAt: this.now(), expiresAt: new Date(this.now().getTime() + 7 * 86_400_000), questions, answers: { ...s.answers }, next: questions.find((q) => !(q.code in s.answers)) ?? null };
+  }
+
+  async answerSurvey(input: { surveyId: string; customerId: string; question: string; score: number | null; comment: string | null }): Promise<{ ok: true; answer: RecordedAnswer } | { ok: false; reason: SurveyErrorCode }> {
+    const s = this.surveys.find((x) => x.surveyId === input.surveyId && x.customerId === input.customerId);
+    if (!s) return { ok: false, reason: 'not-found' };
+    if (s.status === 'EXPIRED') return { ok: false, reason: 'expired' };
+    const questions = questionsFor(s.csi);
+    const q = questions.find((x) => x.code === input.question);
+    if (!q) return { ok: false, reason: 'unknown-question' };
+    if (q.kind === 'scale' && input.score !== null && (input.score < q.min || input.score > q.max)) return { ok: false, reason: 'invalid-answer' };
+    s.answers[input.question] = { score: input.score, comment: input.comment };
+    s.lowScore = isLowScore({ overall: s.answers.overall?.score, recommend: s.answers.recommend?.score });
+    const next = questions.find((x) => !(x.code in s.answers)) ?? null;
+    return { ok: true, answer: { surveyId: s.surveyId, question: q.code, next, complete: questions.every((x) => !x.required || x.code in s.answers), lowScore: s.lowScore } };
+  }
+
+  async finishSurvey(input: { surveyId: string; customerId: string }): Promise<{ ok: true; finished: FinishedSurvey } | { ok: false; reason: SurveyErrorCode }> {
+    const s = this.surveys.find((x) => x.surveyId === input.surveyId && x.customerId === input.customerId);
+    if (!s) return { ok: false, reason: 'not-found' };
+    if (s.status === 'EXPIRED') return { ok: false, reason: 'expired' };
+    const answered = Object.values(s.answers).filter((a) => a.score !== null || a.comment).length;
+    if (answered > 0) s.status = 'ANSWERED';
+    const missingRequired = questionsFor(s.csi).filter((q) => q.required && !(q.code in s.answers)).map((q) => q.code);
+    return { ok: true, finished: { surveyId: s.surveyId, status: s.status === 'ANSWERED' ? 'ANSWERED' : 'SENT', answered, missingRequired, lowScore: s.lowScore } };
+  }
+
+  async stopFollowUp(input: { customerId: string }): Promise<{ changed: boolean }> {
+    const changed = !this.optedOut.has(input.customerId);
+    this.optedOut.add(input.customerId);
+    return { changed };
+  }
+
+  async resumeFollowUp(input: { customerId: string }): Promise<{ changed: boolean }> {
+    return { changed: this.optedOut.delete(input.customerId) };
   }
 }
