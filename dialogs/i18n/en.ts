@@ -342,4 +342,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'ro.why.openOrder': 'the car already has an open repair order {number}.',
   'ro.why.booking': 'that booking cannot be checked in (cancelled or already checked in).',
   'advisor.relay': '[{name}] {text}',
+  // ── WeChat Official Account: a message that must wait for the customer (bot/channels/wechat-oa) ──
+  'oa.waitingTitle': 'Official Account message waits for the customer: {who}',
+  'oa.waitingPush': '[Official Account] {who} has not written to us for 48 hours (or this round of 5 customer-service messages is used up) and there is no template message for what we have to send: it is queued and goes out when they next write. If it is urgent, please call them.',
 };
