@@ -1,6 +1,6 @@
 import { createAdvisorInvite } from '../services/advisor-link';
 import { REMINDER_JOB_KIND } from '../services/booking';
-import { checkIn } from '../services/repair-orders';
+import { checkIn, proposeExtraWork, transitionRepairOrder } from '../services/repair-orders';
 import { FROZEN_NOW, startTestApp, type TestApp } from './support/app';
 import { oaSignature, startFakeOfficialAccount, type FakeFollower, type FakeOfficialAccount } from './support/fake-official-account';
 import type { TeamsUser } from './support/teams-client';
@@ -105,6 +105,8 @@ describe('WeChat Official Account channel (fake platform on 127.0.0.1)', () => {
     });
     expect(identity.customer?.bookings).toHaveLength(1);
     expect(identity.conversationReference).toMatchObject({ conversation: { id: `oa:${a.openid}` }, channelId: 'wechat-oa' });
+    // One access token served every message so far, the stranger's answer in the test before included.
+    expect(fake.tokenFetches).toBe(1);
     // A menu button: its key stands for the menu's words.
     const before = fake.inbox(a.openid).length;
     expect((await a.click('MY_BOOKINGS')).status).toBe(200);
@@ -237,6 +239,73 @@ describe('WeChat Official Account channel (fake platform on 127.0.0.1)', () => {
     expect(fake.tokenFetches).toBe(fetches + 2);
   });
 
+  it('replaces a token the platform no longer knows (40001), forcing a new one when it keeps handing out the refused one', async () => {
+    clock = new Date(clock.getTime() + 60_000);
+    let fetches = fake.tokenFetches;
+    // Another client forced a refresh: the stable token the platform hands out now is a new one.
+    fake.revokeTokens();
+    expect(await a.ask('营业时间')).toContain('营业时间：');
+    expect(fake.calls.slice(-3).map((c) => [c.api, c.errcode])).toEqual([
+      ['message/custom/send', 40001],
+      ['stable_token', 0],
+      ['message/custom/send', 0],
+    ]);
+    expect(fake.tokenFetches).toBe(fetches + 1);
+    // The platform hands out the refused token again: only a forced refresh gets a working one.
+    clock = new Date(clock.getTime() + 60_000);
+    fetches = fake.tokenFetches;
+    fake.revokeTokens({ stillHandedOut: true });
+    expect(await a.ask('营业时间')).toContain('营业时间：');
+    expect(fake.calls.slice(-4).map((c) => [c.api, c.errcode])).toEqual([
+      ['message/custom/send', 40001],
+      ['stable_token', 0],
+      ['stable_token', 0],
+      ['message/custom/send', 0],
+    ]);
+    expect(fake.tokenFetches).toBe(fetches + 2);
+    // And the new token is cached again.
+    clock = new Date(clock.getTime() + 60_000);
+    expect(await a.ask('营业时间')).toContain('营业时间：');
+    expect(fake.tokenFetches).toBe(fetches + 2);
+  });
+
+  it('sends extra work waiting for a decision as the approval template, a summary without a link; the customer decides in chat', async () => {
+    const customer = await t.db.prisma.customer.findFirstOrThrow({ where: { mobile: '13912345678' }, include: { bookings: true } });
+    const actor = { type: 'advisor' as const, id: customer.advisorId! };
+    const { repairOrderId, number } = await checkIn(t.db.prisma, { shopId: customer.shopId, bookingId: customer.bookings[0].id, advisorId: customer.advisorId!, mileageInKm: 20_000, concern: '常规保养', actor, now: clock });
+    await transitionRepairOrder(t.db.prisma, { repairOrderId, to: 'IN_PROGRESS', actor, now: clock });
+    await proposeExtraWork(t.db.prisma, {
+      repairOrderId,
+      advisorId: customer.advisorId!,
+      actor,
+      now: clock,
+      items: [
+        { operationCode: 'BRAKE-PAD-F', urgency: 'RED', reason: '前刹车片剩余2mm，建议更换' },
+        { operationCode: 'WIPERS', urgency: 'YELLOW', reason: '雨刮片老化' },
+      ],
+    });
+    const before = fake.sent.length;
+    await t.app.jobs.runDue();
+    // B last wrote three days ago: the check-in (no template) waits, the decision request goes as its template.
+    expect(fake.sent.slice(before)).toEqual([
+      expect.objectContaining({
+        type: 'template',
+        openid: b.openid,
+        templateId: 'TPL_APPROVAL',
+        data: { character_string1: number, car_number2: '沪B54321', number3: '2', amount4: expect.stringMatching(/^¥[\d,]+\.\d{2}$/), time5: expect.stringMatching(/^1[12]月\d+日/) },
+      }),
+    ]);
+    const identity = await identityOf(b);
+    expect(await t.db.prisma.outboundMessage.findMany({ where: { identityId: identity.id, status: 'WAITING_FOR_CUSTOMER' }, select: { text: true } })).toEqual([{ text: expect.stringContaining('【接车】沪B54321') }]);
+    // The customer answers the template in chat: the question is there, and then what waited.
+    clock = new Date(clock.getTime() + HOUR);
+    const shown = await b.ask('追加项目');
+    expect(shown).toContain('更换前刹车片（🔴 安全相关，建议马上做）');
+    expect(shown).toContain('【接车】沪B54321');
+    expect(await b.ask('1')).toContain('同意');
+    expect(await t.db.prisma.extraWorkDecision.count({ where: { customerId: customer.id, decision: 'APPROVED', channel: 'wechat-oa' } })).toBe(2);
+  });
+
   it('links an Official Account follower to an existing customer only with the code sent to their other account', async () => {
     const teams = t.user('赵六');
     await teams.say('预约保养');
@@ -253,5 +322,25 @@ describe('WeChat Official Account channel (fake platform on 127.0.0.1)', () => {
     const linked = await identityOf(follower);
     const owner = await t.db.prisma.customer.findFirstOrThrow({ where: { mobile: '13700001111' } });
     expect(linked.customerId).toBe(owner.id);
+  });
+
+  it('answers a message the platform delivers twice (same MsgId) once, whether the retry comes after the answer or during it', async () => {
+    clock = new Date(clock.getTime() + 60_000);
+    const follower = fake.follower();
+    // The platform retries with a new timestamp and nonce but the same message and MsgId.
+    const message = follower.xml('营业时间', '7000000000000000001');
+    expect(await follower.post(message)).toEqual({ status: 200, body: 'success' });
+    expect(fake.inbox(follower.openid)).toEqual([expect.stringContaining('营业时间：')]);
+    expect(await follower.post(message)).toEqual({ status: 200, body: 'success' });
+    expect(fake.inbox(follower.openid)).toHaveLength(1);
+    expect(await t.db.prisma.officialAccountWindow.findFirstOrThrow({ where: { openid: follower.openid } })).toMatchObject({ sent: 1 });
+
+    clock = new Date(clock.getTime() + 60_000);
+    const again = follower.xml('我的预约', '7000000000000000002');
+    const answers = await Promise.all([follower.post(again), follower.post(again)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(fake.inbox(follower.openid)).toHaveLength(2);
+    expect(await t.db.prisma.processedActivity.count({ where: { channel: 'wechat-oa', activityId: { in: ['7000000000000000001', '7000000000000000002'] } } })).toBe(2);
+    expect(await t.db.prisma.officialAccountWindow.findFirstOrThrow({ where: { openid: follower.openid } })).toMatchObject({ sent: 1 });
   });
 });

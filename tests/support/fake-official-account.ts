@@ -42,6 +42,12 @@ export interface FakeOfficialAccount {
   limit: number;
   /** Every token handed out so far stops working (42001), as when the platform expires it early. */
   expireTokens(): void;
+  /**
+   * Every token handed out so far becomes unknown (40001 "not latest"), as when another client
+   * forced a refresh. `stillHandedOut`: the platform keeps handing out the refused token until
+   * a caller forces a new one.
+   */
+  revokeTokens(options?: { stillHandedOut?: boolean }): void;
   /** The platform's own idea of the window for `openid` ends now (its next customer-service message gets 45015). */
   closeWindow(openid: string): void;
   /** Texts a follower received, oldest first (templates shown as "[template id] field=value …"). */
@@ -83,6 +89,7 @@ export async function startFakeOfficialAccount(options: FakeOfficialAccountOptio
   const tokenSeconds = options.tokenSeconds ?? 7200;
   const tokens = new Map<string, number>(); // token → expires at (ms, test clock)
   let stable: string | null = null;
+  let staleStable = false;
   const lastInteraction = new Map<string, number>();
   const sentInWindow = new Map<string, number>();
   const closed = new Set<string>();
@@ -102,6 +109,11 @@ export async function startFakeOfficialAccount(options: FakeOfficialAccountOptio
     limit: 5,
     expireTokens() {
       for (const key of tokens.keys()) tokens.set(key, 0);
+    },
+    revokeTokens({ stillHandedOut = false } = {}) {
+      tokens.clear();
+      staleStable = stillHandedOut;
+      if (!stillHandedOut) stable = null;
     },
     closeWindow(openid) {
       closed.add(openid);
@@ -177,6 +189,8 @@ export async function startFakeOfficialAccount(options: FakeOfficialAccountOptio
         if (body.grant_type !== 'client_credential' || body.appid !== appId || body.secret !== appSecret) return answer(res, 'stable_token', { errcode: 40125, errmsg: 'invalid appsecret' });
         fake.tokenFetches++;
         // The stable token: the same one until it expires, unless a new one is forced.
+        if (staleStable && stable && body.force_refresh !== true) return answer(res, 'stable_token', { access_token: stable, expires_in: tokenSeconds });
+        staleStable = false;
         if (!stable || body.force_refresh === true || (tokens.get(stable) ?? 0) <= now()) {
           stable = `TOKEN_${crypto.randomBytes(12).toString('hex')}`;
           tokens.set(stable, now() + tokenSeconds * 1000);
