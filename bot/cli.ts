@@ -33,6 +33,8 @@ const USAGE = `usage: aftercare <command>
   advisor invite <name>    one-time code that links an advisor's Teams/WeChat account
   apikey create <name> | list | revoke <name>
                            named keys for the REST API (a new key is shown once)
+  jobs [--dead] [--kind KIND] [--json] | jobs retry <id>
+                           the job queue per kind and status; dead (FAILED) jobs with their error
 `;
 
 function config(io: Io): Config | null {
@@ -211,6 +213,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return await advisor(rest, io);
       case 'apikey':
         return await apikey(rest, io);
+      case 'jobs': {
+        const { runJobsCommand } = require('./cli/jobs') as typeof import('./cli/jobs');
+        return await withDatabase(io, (database) => runJobsCommand(rest, io, { prisma: database.prisma }));
+      }
       case 'when': {
         const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);
