@@ -154,8 +154,10 @@ describe('WeChat Official Account channel (fake platform on 127.0.0.1)', () => {
     const invite = await createAdvisorInvite(t.db.prisma, { shopId: customer.shopId, advisorName: customer.advisor!.name, now: clock });
     advisor = t.user(customer.advisor!.name);
     expect(await advisor.say(`绑定 ${invite.code}`)).toContain('绑定成功');
-    // Three days after the customer's last message the car is checked in: repair status has no template here.
-    await checkIn(t.db.prisma, { shopId: customer.shopId, bookingId: customer.bookings[0].id, advisorId: customer.advisorId!, mileageInKm: 32_000, concern: '常规保养', actor: { type: 'advisor', id: customer.advisorId! }, now: clock });
+    // The booking was missed (the follow-up jobs marked it a no-show); three days after the
+    // customer's last message the car comes in without one. Repair status has no template here.
+    expect(customer.bookings[0].status).toBe('NO_SHOW');
+    await checkIn(t.db.prisma, { shopId: customer.shopId, plate: '沪A12345', advisorId: customer.advisorId!, mileageInKm: 32_000, concern: '常规保养', actor: { type: 'advisor', id: customer.advisorId! }, now: clock });
     const before = fake.sent.length;
     await t.app.jobs.runDue();
     expect(fake.sent.length).toBe(before);
@@ -270,6 +272,8 @@ describe('WeChat Official Account channel (fake platform on 127.0.0.1)', () => {
   });
 
   it('sends extra work waiting for a decision as the approval template, a summary without a link; the customer decides in chat', async () => {
+    // The morning of B's booking, 09:00 in Shanghai: the shop's notice window (09:00–20:00) is open.
+    clock = new Date('2026-12-01T01:00:00Z');
     const customer = await t.db.prisma.customer.findFirstOrThrow({ where: { mobile: '13912345678' }, include: { bookings: true } });
     const actor = { type: 'advisor' as const, id: customer.advisorId! };
     const { repairOrderId, number } = await checkIn(t.db.prisma, { shopId: customer.shopId, bookingId: customer.bookings[0].id, advisorId: customer.advisorId!, mileageInKm: 20_000, concern: '常规保养', actor, now: clock });
