@@ -15,12 +15,16 @@ import { JobRunner } from '../services/jobs';
 import { jobHandlers } from './job-handlers';
 import { ensureDailyJobs } from '../services/follow-up';
 import type { WechatChannel } from './channels/wechat/channel';
+import { startOfficialAccountChannel, type OfficialAccountChannel } from './channels/wechat-oa/channel';
+import { registerOfficialAccountRoute } from './http/wechat-oa';
 import { startAdminChannel, type AdminChannel } from './admin-channel';
 import { createAdvisorInvite } from '../services/advisor-link';
 
 export interface App {
   jobs: JobRunner;
   wechat?: WechatChannel;
+  /** The WeChat Official Account channel, when WECHAT_OA_APP_ID is set. */
+  wechatOa?: OfficialAccountChannel;
   db: Database;
   bot: AftercareBot;
   shop: ShopInfo;
@@ -122,6 +126,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const http = await createHttpServer({ logger, version: packageVersion() });
   registerHealthRoute(http, { db, shopName: shop.name, logger });
   registerMessagesRoute(http, { adapter, bot, logger });
+  const wechatOa = config.wechatOa
+    ? startOfficialAccountChannel({ settings: config.wechatOa, bot, prisma: db.prisma, sql: db.raw, logger, messenger, shopId: shop.id, now })
+    : undefined;
+  if (wechatOa) await registerOfficialAccountRoute(http, { channel: wechatOa, logger, now });
   await http.register(restApi, { prefix: '/api/v1', prisma: db.prisma, shop, envKey: config.apiKey, now });
   const server = await listen(http, { port: config.port, host: config.host });
   logger.info('aftercare listening', { host: config.host, port: server.port, database: db.label, teamsAuth: config.teams.auth });
@@ -174,6 +182,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   return {
     jobs,
     wechat,
+    wechatOa,
     db,
     bot,
     shop,

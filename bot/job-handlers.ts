@@ -26,6 +26,8 @@ import { SURVEY, type SurveyInput } from '../dialogs/survey-dialog';
 import type { Activity } from 'botbuilder';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
+import type { NoticeFacts } from '../services/config';
+import { bookingReference } from '../services/desk';
 
 /** The identity a customer last wrote from: the channel they are most likely to read. */
 async function latestIdentity(prisma: PrismaClient, customerId: string) {
@@ -85,6 +87,36 @@ function conversationFor(notice: CustomerNotice): { id: string; input: unknown }
 
 const DECISION_KEYS = { APPROVED: 'extra.approved', DEFERRED: 'extra.deferred', DECLINED: 'extra.declined' } as const;
 
+/**
+ * The facts a channel with template messages (the WeChat Official Account outside its reply
+ * window) fills the shop's template with; undefined for a notice no template kind covers.
+ */
+function noticeFacts(notice: CustomerNotice, locale: Locale, timeZone: string): NoticeFacts | undefined {
+  const when = (iso: string | null) => (iso ? formatLocal(new Date(iso), timeZone, locale) : t(locale, 'status.noPromise'));
+  const status = (number: string, plate: string, key: 'status.CHECKED_IN' | 'status.IN_PROGRESS' | 'status.READY' | 'status.DELIVERED', time: string): NoticeFacts => ({
+    kind: 'repair.status',
+    fields: { number, plate, status: t(locale, key), time },
+  });
+  switch (notice.notice) {
+    case 'ro.checked-in':
+      return status(notice.number, notice.plate, 'status.CHECKED_IN', when(notice.promisedAt));
+    case 'ro.promise-moved':
+      return status(notice.number, notice.plate, 'status.IN_PROGRESS', when(notice.promisedAt));
+    case 'ro.ready':
+      return status(notice.number, notice.plate, 'status.READY', when(notice.readyAt));
+    case 'ro.delivered':
+      return status(notice.number, notice.plate, 'status.DELIVERED', when(notice.deliveredAt));
+    case 'ro.awaiting-approval':
+      // A summary without a link: the decision itself is made in the conversation.
+      return {
+        kind: 'extra-work.approval',
+        fields: { number: notice.number, plate: notice.plate, items: String(notice.pendingItems), total: formatFen(notice.pendingTotalFen, locale), expires: when(notice.expiresAt) },
+      };
+    default:
+      return undefined;
+  }
+}
+
 export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger, options: { beginFlow?: BeginFlow; onLowScore?: OnLowScore } = {}): Record<string, JobHandler> {
   return {
     /**
@@ -105,11 +137,17 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       const flow = conversationFor(notice);
       if (flow) {
         if (!options.beginFlow) throw new Error(`customer.notice ${notice.notice} needs the bot to open the conversation`);
-        await options.beginFlow(identity.id, flow.id, flow.input, (message) => messenger.send(identity.id, message));
+        // The notice's facts go with the question only (one template, not one per message).
+        let facts = noticeFacts(notice, locale, customer.shop.timeZone);
+        await options.beginFlow(identity.id, flow.id, flow.input, (message) => {
+          const notice = facts;
+          facts = undefined;
+          return messenger.send(identity.id, message, { notice });
+        });
         return;
       }
       const text = noticeText(notice, locale, customer.shop.timeZone);
-      if (text) await messenger.send(identity.id, text);
+      if (text) await messenger.send(identity.id, text, { notice: noticeFacts(notice, locale, customer.shop.timeZone) });
     }),
     /** The evening before a booking: remind the customer, with how to change it. */
     [REMINDER_JOB_KIND]: atMostOnce(async (payload, { now }) => {
@@ -125,14 +163,16 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       if (!identity) return;
       const locale: Locale = booking.customer.locale === 'en' ? 'en' : 'zh';
       const services = booking.lines.map((l) => (locale === 'zh' ? l.catalogItem.nameZh : l.catalogItem.nameEn)).join(locale === 'zh' ? '、' : ', ');
+      const when = formatLocal(booking.startsAt, booking.shop.timeZone, locale);
       await messenger.send(
         identity.id,
         t(locale, 'reminder.booking', {
-          when: formatLocal(booking.startsAt, booking.shop.timeZone, locale),
+          when,
           plate: booking.vehicle.plate,
           services,
           shop: locale === 'zh' ? booking.shop.name : booking.shop.nameEn ?? booking.shop.name,
         }),
+        { notice: { kind: 'booking.reminder', fields: { ref: bookingReference(booking.id), when, plate: booking.vehicle.plate, services } } },
       );
     }),
     /** Nobody took the handoff in time: promise a call and give the conversation back to the bot. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
@@ -10,6 +11,99 @@ import { isKnownTimeZone } from './time';
  */
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/**
+ * The customer notices a WeChat Official Account may send as template messages outside its
+ * reply window, and the facts each one carries (plain values, already formatted: dates,
+ * plates, amounts). The shop maps every fact of a kind it uses to a field of the template it
+ * registered (WECHAT_OA_TEMPLATES). Job handlers pass `{ kind, fields }` with each notice.
+ */
+export const NOTICE_TEMPLATE_FACTS = {
+  /** The evening before a booking. */
+  'booking.reminder': ['ref', 'when', 'plate', 'services'],
+  /** Checked in, ready, delivered, a moved promise: `time` is the promise or the moment it happened. */
+  'repair.status': ['number', 'plate', 'status', 'time'],
+  /** Extra work waits for the customer's decision: a link-free summary (how many items, their total, until when). */
+  'extra-work.approval': ['number', 'plate', 'items', 'total', 'expires'],
+  /** The satisfaction survey (回访) after a visit. */
+  'survey.invite': ['number', 'plate'],
+  /** Who will contact the customer about their complaint, and by when. */
+  'complaint.followup': ['advisor', 'due'],
+} as const;
+
+export type NoticeKind = keyof typeof NOTICE_TEMPLATE_FACTS;
+export type NoticeFactName<K extends NoticeKind> = (typeof NOTICE_TEMPLATE_FACTS)[K][number];
+/** A notice's kind with its facts, one value per fact of that kind. */
+export type NoticeFacts = { [K in NoticeKind]: { kind: K; fields: Record<NoticeFactName<K>, string> } }[NoticeKind];
+
+export function isNoticeKind(kind: string): kind is NoticeKind {
+  return Object.prototype.hasOwnProperty.call(NOTICE_TEMPLATE_FACTS, kind);
+}
+
+/** Where a fact goes in the shop's template: its field key, and the longest value that template field takes. */
+export interface TemplateField {
+  key: string;
+  max?: number;
+}
+export interface NoticeTemplate {
+  templateId: string;
+  fields: Record<string, TemplateField>;
+}
+
+/** A template's field key as WeChat names them (keyword1, thing3, time4, character_string2 …). */
+const templateKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a template field key such as keyword1 or thing3');
+const templateSettingsSchema = z.record(
+  z.string(),
+  z.strictObject({
+    templateId: z.string().trim().min(1).max(128),
+    fields: z.record(z.string(), z.union([templateKey.transform((key): TemplateField => ({ key })), z.strictObject({ key: templateKey, max: z.number().int().min(1).max(1000).optional() })])),
+  }),
+);
+
+/**
+ * WECHAT_OA_TEMPLATES (JSON) or WECHAT_OA_TEMPLATES_FILE: every kind must be one we send and
+ * must map each of its facts; problems name the kind and the fact.
+ */
+function checkTemplates(raw: unknown, name: string): { templates: Record<string, NoticeTemplate>; problems: string[] } {
+  const parsed = templateSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { templates: {}, problems: parsed.error.issues.map((issue) => `${name} ${issue.path.length ? `at ${issue.path.join('.')}: ` : ''}${issue.message}`) };
+  }
+  const problems: string[] = [];
+  const known = Object.keys(NOTICE_TEMPLATE_FACTS).join(', ');
+  for (const [kind, template] of Object.entries(parsed.data)) {
+    if (!isNoticeKind(kind)) {
+      problems.push(`${name} names an unknown notice kind "${kind.slice(0, 60)}" (known: ${known})`);
+      continue;
+    }
+    const facts: readonly string[] = NOTICE_TEMPLATE_FACTS[kind];
+    for (const fact of facts) {
+      if (!template.fields[fact]) problems.push(`${name} ${kind}: field "${fact}" is missing (every fact of ${kind} needs a template field: ${facts.join(', ')})`);
+    }
+    const used = new Map<string, string>();
+    for (const [fact, field] of Object.entries(template.fields)) {
+      if (!facts.includes(fact)) problems.push(`${name} ${kind}: "${fact.slice(0, 60)}" is not a fact of ${kind} (facts: ${facts.join(', ')})`);
+      const other = used.get(field.key);
+      if (other) problems.push(`${name} ${kind}: "${fact}" and "${other}" both go to template field ${field.key}`);
+      used.set(field.key, fact);
+    }
+  }
+  return { templates: parsed.data, problems };
+}
+
+/** https, or http to this machine only (a local test server); no credentials or query in it. */
+function apiBaseProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as https://api.weixin.qq.com';
+  }
+  if (url.username || url.password || url.search || url.hash) return 'must not carry credentials, a query or a fragment';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return null;
+  return 'must be https (http only to a loopback address, for a local test server)';
+}
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
@@ -69,6 +163,37 @@ export const envSchema = z
     WECHATY_PUPPET_SERVICE_ENDPOINT: optionalString,
     /** Set when the puppet is a WeChat Official Account: enables the 48-hour rule. */
     WECHAT_OFFICIAL_ACCOUNT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+    /** WeChat Official Account (服务号) channel, bot/channels/wechat-oa: the account's AppID and AppSecret. */
+    WECHAT_OA_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(/^wx[0-9a-f]{16}$/i, 'must be the AppID from the Official Account platform (wx and 16 hex digits)').optional()),
+    WECHAT_OA_APP_SECRET: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[0-9A-Za-z]{32}$/, 'must be the 32-character AppSecret').optional()),
+    /** The Token entered on the platform's server configuration page (3–32 letters or digits); it signs every webhook request. */
+    WECHAT_OA_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[0-9A-Za-z]{3,32}$/, 'must be 3–32 letters or digits, as the platform requires').optional()),
+    /** The webhook path on this server (the platform's server URL is https://<host><path>). */
+    WECHAT_OA_PATH: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^\/[A-Za-z0-9._~\/-]{1,200}$/, 'must be a path such as /wechat/oa')
+        .refine((v) => !v.startsWith('/api/') && v !== '/healthz', 'must not be under /api/ or /healthz')
+        .default('/wechat/oa'),
+    ),
+    /** Where the Official Account HTTP API lives (a local fake in tests). */
+    WECHAT_OA_API_BASE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .default('https://api.weixin.qq.com')
+        .superRefine((v, ctx) => {
+          const problem = apiBaseProblem(v);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((v) => v.replace(/\/+$/, '')),
+    ),
+    /** Template per notice kind, as JSON; or WECHAT_OA_TEMPLATES_FILE naming a JSON file. */
+    WECHAT_OA_TEMPLATES: optionalString,
+    WECHAT_OA_TEMPLATES_FILE: optionalString,
     SHOP_TIME_ZONE: z.preprocess(
       emptyToUndefined,
       z.string().default('Asia/Shanghai').refine(isKnownTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
@@ -113,7 +238,48 @@ export const envSchema = z
     if (env.WECHATY_PUPPET === 'wechaty-puppet-service' && !env.WECHATY_PUPPET_SERVICE_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET_SERVICE_TOKEN'], message: 'is required when WECHATY_PUPPET is wechaty-puppet-service' });
     }
+    // That puppet accepts unsigned webhook posts (anyone could write as any follower) and
+    // cannot send template messages: the Official Account has its own channel.
+    if (env.WECHATY_PUPPET === 'wechaty-puppet-official-account') {
+      ctx.addIssue({ code: 'custom', path: ['WECHATY_PUPPET'], message: 'wechaty-puppet-official-account is not supported: set WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET and WECHAT_OA_TOKEN for the Official Account channel instead (README, "WeChat Official Account")' });
+    }
+    const oa = { WECHAT_OA_APP_ID: env.WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET: env.WECHAT_OA_APP_SECRET, WECHAT_OA_TOKEN: env.WECHAT_OA_TOKEN };
+    const given = Object.entries(oa).filter(([, v]) => v !== undefined);
+    if (given.length > 0 && given.length < 3) {
+      for (const [name, value] of Object.entries(oa)) {
+        if (value === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required for the Official Account channel (set together with ${given.map(([n]) => n).join(', ')})` });
+      }
+    }
+    if (env.WECHAT_OA_TEMPLATES && env.WECHAT_OA_TEMPLATES_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_OA_TEMPLATES_FILE'], message: 'and WECHAT_OA_TEMPLATES are both set: keep one' });
+    }
+    if ((env.WECHAT_OA_TEMPLATES || env.WECHAT_OA_TEMPLATES_FILE) && given.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [env.WECHAT_OA_TEMPLATES ? 'WECHAT_OA_TEMPLATES' : 'WECHAT_OA_TEMPLATES_FILE'], message: 'needs the Official Account channel (WECHAT_OA_APP_ID, WECHAT_OA_APP_SECRET, WECHAT_OA_TOKEN)' });
+    }
   });
+
+/** Reads WECHAT_OA_TEMPLATES or the file WECHAT_OA_TEMPLATES_FILE names (relative to `cwd`), validated. */
+function loadTemplates(env: { WECHAT_OA_TEMPLATES?: string; WECHAT_OA_TEMPLATES_FILE?: string }, cwd: string): { templates: Record<string, NoticeTemplate>; problems: string[] } {
+  let name = 'WECHAT_OA_TEMPLATES';
+  let text = env.WECHAT_OA_TEMPLATES;
+  if (env.WECHAT_OA_TEMPLATES_FILE) {
+    name = 'WECHAT_OA_TEMPLATES_FILE';
+    const file = path.resolve(cwd, env.WECHAT_OA_TEMPLATES_FILE);
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      return { templates: {}, problems: [`${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${file}`] };
+    }
+  }
+  if (text === undefined) return { templates: {}, problems: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { templates: {}, problems: [`${name} is not valid JSON: ${(error as Error).message}`] };
+  }
+  return checkTemplates(raw, name);
+}
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
@@ -156,6 +322,8 @@ export interface Config {
     connectorConcurrency: number;
   };
   wechat: { puppet?: string; token?: string; endpoint?: string; officialAccount: boolean };
+  /** The WeChat Official Account channel, or null when WECHAT_OA_APP_ID is unset. */
+  wechatOa: OfficialAccountSettings | null;
   shopTimeZone: string;
   shopCode: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -163,6 +331,18 @@ export interface Config {
   /** How long a claimed turn belongs to its process before a redelivery may run it again. */
   turnLeaseMs: number;
   inviteTtlMinutes: number;
+}
+
+export interface OfficialAccountSettings {
+  appId: string;
+  /** Never logged or echoed. */
+  appSecret: string;
+  /** Signs webhook requests; never logged or echoed. */
+  token: string;
+  path: string;
+  apiBase: string;
+  /** Template per notice kind; a kind not here waits for the customer outside the reply window. */
+  templates: Partial<Record<NoticeKind, NoticeTemplate>>;
 }
 
 export class ConfigError extends Error {
@@ -249,6 +429,8 @@ export function databaseTarget(url: string | undefined, dataDir: string | undefi
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);
   const problems = credentialProblems(env);
+  const templates = parsed.success && parsed.data.WECHAT_OA_APP_ID ? loadTemplates(parsed.data, cwd) : { templates: {}, problems: [] };
+  problems.push(...templates.problems);
   if (!parsed.success || problems.length) {
     throw new ConfigError([
       ...problems,
@@ -256,7 +438,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         const name = issue.path.join('.') || '(environment)';
         const given = issue.path.length ? env[String(issue.path[0])] : undefined;
         // Secrets are never echoed back.
-        const shown = given === undefined || /password|token|key|tenant|appid|hosts/i.test(name) ? '' : ` (got "${String(given).slice(0, 80)}")`;
+        const shown = given === undefined || /password|token|key|tenant|appid|app_id|secret|hosts/i.test(name) ? '' : ` (got "${String(given).slice(0, 80)}")`;
         return `${name} ${issue.message}${shown}`;
       }),
     ]);
@@ -279,6 +461,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       connectorConcurrency: e.AFTERCARE_CONNECTOR_CONCURRENCY,
     },
     wechat: { puppet: e.WECHATY_PUPPET, token: e.WECHATY_PUPPET_SERVICE_TOKEN, endpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, officialAccount: e.WECHAT_OFFICIAL_ACCOUNT },
+    wechatOa:
+      e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET && e.WECHAT_OA_TOKEN
+        ? {
+            appId: e.WECHAT_OA_APP_ID,
+            appSecret: e.WECHAT_OA_APP_SECRET,
+            token: e.WECHAT_OA_TOKEN,
+            path: e.WECHAT_OA_PATH,
+            apiBase: e.WECHAT_OA_API_BASE,
+            templates: templates.templates as Partial<Record<NoticeKind, NoticeTemplate>>,
+          }
+        : null,
     shopTimeZone: e.SHOP_TIME_ZONE,
     shopCode: e.SHOP_CODE,
     logLevel: e.LOG_LEVEL,

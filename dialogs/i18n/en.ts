@@ -389,4 +389,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'followUp.alreadyStopped': 'Service reminders and surveys are already off for you. Reply "resume reminders" to turn them back on.',
   'followUp.resumed': 'Done: service reminders and surveys are back on.',
   'followUp.alreadyOn': 'Service reminders and surveys are already on.',
+  // ── WeChat Official Account: a message that must wait for the customer (bot/channels/wechat-oa) ──
+  'oa.waitingTitle': 'Official Account message waits for the customer: {who}',
+  'oa.waitingPush': '[Official Account] {who} has not written to us for 48 hours (or this round of 5 customer-service messages is used up) and there is no template message for what we have to send: it is queued and goes out when they next write. If it is urgent, please call them.',
 };

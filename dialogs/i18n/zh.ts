@@ -390,4 +390,7 @@ export const zh = {
   'followUp.alreadyStopped': '您已经退订了保养提醒和回访。想恢复可以回“恢复提醒”。',
   'followUp.resumed': '好的，已恢复保养提醒和回访。',
   'followUp.alreadyOn': '保养提醒和回访一直是开着的。',
+  // ── WeChat Official Account: a message that must wait for the customer (bot/channels/wechat-oa) ──
+  'oa.waitingTitle': '服务号消息等客户回复后发出：{who}',
+  'oa.waitingPush': '【服务号】{who} 已超过 48 小时没有给我们发消息（或这一轮的 5 条客服消息已用完），要发给他的消息没有可用的模板消息，已排队，等他下次发消息时自动发出。如有急事请打电话联系。',
 } as const;
