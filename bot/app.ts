@@ -16,6 +16,7 @@ import { jobHandlers } from './job-handlers';
 import type { WechatChannel } from './channels/wechat/channel';
 import { startAdminChannel, type AdminChannel } from './admin-channel';
 import { createAdvisorInvite } from '../services/advisor-link';
+import { handleKpiAdminCommand } from './cli/report';
 
 export interface App {
   jobs: JobRunner;
@@ -131,6 +132,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     ? await startAdminChannel(
         embeddedDir,
         async (request) => {
+          if (request.command !== 'advisor.invite') return handleKpiAdminCommand(db.prisma, shop.id, request, now());
           const invite = await createAdvisorInvite(db.prisma, { shopId: shop.id, advisorName: request.advisorName, now: now(), ttlMinutes: config.inviteTtlMinutes, createdBy: 'admin-channel' });
           return { code: invite.code, expiresAt: invite.expiresAt.toISOString() };
         },

@@ -229,7 +229,7 @@ describe('one advisor’s view (我的业绩)', () => {
 
   it('refuses an advisor of another shop and a bad range with one sentence', async () => {
     await expect(kpiSummary(db.prisma, { shopId: data.shopId, advisorId: 'nobody', ...NOVEMBER, now: REPORT_NOW })).rejects.toMatchObject({ code: 'unknown-advisor' });
-    await expect(kpiSummary(db.prisma, { shopId: data.shopId, advisorId: null, from: '2026-11-31', to: '2026-11-30', now: REPORT_NOW })).rejects.toThrow('--from must be a calendar date written YYYY-MM-DD');
+    await expect(kpiSummary(db.prisma, { shopId: data.shopId, advisorId: null, from: '2026-11-31', to: '2026-11-30', now: REPORT_NOW })).rejects.toThrow('2026-11-31 is not a calendar date written YYYY-MM-DD');
     await expect(kpiSummary(db.prisma, { shopId: data.shopId, advisorId: null, from: '2026-11-30', to: '2026-11-01', now: REPORT_NOW })).rejects.toThrow(KpiInputError);
   });
 });

@@ -20,19 +20,29 @@ export { setTarget, parseYuan, findAdvisorByName, targetInputSchema, KpiInputErr
 /** A report covers at most a year: longer ranges are not what these targets are for. */
 export const MAX_RANGE_DAYS = 366;
 
-const localDate = (what: string) => z.string().refine(isLocalDate, `${what} must be a calendar date written YYYY-MM-DD`);
+/** Why from…to is no report range (dates already YYYY-MM-DD), or null. */
+export function rangeProblem(from: string, to: string): string | null {
+  if (!isLocalDate(from)) return `${from} is not a calendar date written YYYY-MM-DD`;
+  if (!isLocalDate(to)) return `${to} is not a calendar date written YYYY-MM-DD`;
+  if (to < from) return `the range ends (${to}) before it starts (${from})`;
+  if (daysBetween(from, to) >= MAX_RANGE_DAYS) return `a report covers at most ${MAX_RANGE_DAYS} days`;
+  return null;
+}
 
 export const kpiSummaryInputSchema = z
   .object({
     shopId: z.string().min(1),
     /** null: the whole shop (a manager); an id: that advisor's own figures. */
     advisorId: z.string().min(1).nullable(),
-    from: localDate('--from'),
-    to: localDate('--to'),
+    /** First and last shop-local day, both included. */
+    from: z.string(),
+    to: z.string(),
     now: z.date(),
   })
-  .refine((v) => !isLocalDate(v.from) || !isLocalDate(v.to) || v.from <= v.to, { message: '--to must not be before --from', path: ['to'] })
-  .refine((v) => !isLocalDate(v.from) || !isLocalDate(v.to) || daysBetween(v.from, v.to) < MAX_RANGE_DAYS, { message: `a report covers at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
+  .superRefine((v, ctx) => {
+    const problem = rangeProblem(v.from, v.to);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['from'], message: problem });
+  });
 
 export type KpiSummaryInput = z.input<typeof kpiSummaryInputSchema>;
 
