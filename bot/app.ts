@@ -132,7 +132,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     ? await startAdminChannel(
         embeddedDir,
         async (request) => {
-          if (request.command !== 'advisor.invite') return handleKpiAdminCommand(db.prisma, shop.id, request, now());
+          if (request.command === 'kpi.report' || request.command === 'target.set') return handleKpiAdminCommand(db.prisma, shop.id, request, now());
           const invite = await createAdvisorInvite(db.prisma, { shopId: shop.id, advisorName: request.advisorName, now: now(), ttlMinutes: config.inviteTtlMinutes, createdBy: 'admin-channel' });
           return { code: invite.code, expiresAt: invite.expiresAt.toISOString() };
         },

@@ -20,22 +20,24 @@ export async function loadKpiRecords(prisma: PrismaClient, input: { shopId: stri
     include: { vehicle: { select: { warrantyEndDate: true, warrantyEndKm: true } } },
     orderBy: [{ checkedInAt: 'asc' }, { id: 'asc' }],
   });
-  const deliveredIds = orders.filter((o) => o.deliveredAt && o.deliveredAt >= range.start && o.deliveredAt < range.end).map((o) => o.id);
-  const lines = deliveredIds.length
+  const deliveredIds = new Set(orders.filter((o) => o.deliveredAt && o.deliveredAt >= range.start && o.deliveredAt < range.end).map((o) => o.id));
+  const lines = deliveredIds.size
     ? await prisma.repairOrderLine.findMany({
-        where: { repairOrderId: { in: deliveredIds }, status: 'ACTIVE' },
+        where: { repairOrderId: { in: [...deliveredIds] }, status: 'ACTIVE' },
         include: { catalogItem: { select: { warrantyCovered: true, code: true } } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       })
     : [];
+  const linesOf = new Map<string, typeof lines>();
+  for (const line of lines) linesOf.set(line.repairOrderId, [...(linesOf.get(line.repairOrderId) ?? []), line]);
   const shopPricing = { taxRateBp: shop.taxRateBp, labourRateFen: shop.labourRateFen, timeZone: shop.timeZone };
   const orderRecords: OrderRecord[] = orders.map((o) => {
     let pricing: OrderRecord['pricing'] = null;
-    if (deliveredIds.includes(o.id)) {
+    if (deliveredIds.has(o.id)) {
       // The same input priceOrder gives the pricing function: the order's active lines, its
       // warranty on the check-in day and its discount.
       const context = pricingContext({ ...o, shop: shopPricing });
-      pricing = { lines: lines.filter((l) => l.repairOrderId === o.id).map(costLine), taxRateBp: context.taxRateBp, warranty: context.warranty, discount: context.discount };
+      pricing = { lines: (linesOf.get(o.id) ?? []).map(costLine), taxRateBp: context.taxRateBp, warranty: context.warranty, discount: context.discount };
     }
     return {
       id: o.id,
