@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
-import { databaseBackend, handleKpiAdminCommand, renderKpiText, runReportCommand, runTargetCommand, type KpiBackend } from '../bot/cli/report';
+import { databaseBackend, renderKpiText, runReportCommand, runTargetCommand, type KpiBackend } from '../bot/cli/report';
 import { renderKpiHtml } from '../bot/cli/report-html';
-import { startAdminChannel, type AdminChannel } from '../bot/admin-channel';
+import { startApp, type App } from '../bot/app';
+import { createLogger } from '../bot/logger';
 import { main } from '../bot/cli';
+import { loadConfig } from '../services/config';
 import { kpiSummary, type KpiReport } from '../services/kpi';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { buildKpiDataset, NOVEMBER, REPORT_NOW, type KpiDataset } from './support/kpi-dataset';
@@ -213,43 +215,42 @@ describe('aftercare target set', () => {
 });
 
 describe('beside a running embedded bot', () => {
+  // The bot as `aftercare start` runs it on an embedded data directory (admin socket and all),
+  // in this process; the command finds the socket through DATABASE_URL as a user's shell would.
   let dir: string;
-  let channel: AdminChannel | null;
+  let app: App;
+  let botData: KpiDataset;
   const saved = { DATABASE_URL: process.env.DATABASE_URL, SHOP_CODE: process.env.SHOP_CODE };
   beforeAll(async () => {
-    // The bot's side of the socket as bot/app.ts wires it, over the test database.
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-adm-'));
-    const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Parameters<typeof startAdminChannel>[2];
-    channel = await startAdminChannel(
-      dir,
-      async (request) => {
-        if (request.command === 'advisor.invite') throw new Error('not in this test');
-        return handleKpiAdminCommand(db.prisma, data.shopId, request, REPORT_NOW);
-      },
-      quiet,
-    );
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpi-bot-'));
+    const config = loadConfig({ DATABASE_URL: `pglite:${dir}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    app = await startApp(config, createLogger('silent'), { now: () => REPORT_NOW, jobs: false });
+    botData = await buildKpiDataset(app.db.prisma);
     process.env.DATABASE_URL = `pglite:${dir}`;
     delete process.env.SHOP_CODE;
-  });
+  }, 120_000);
   afterAll(async () => {
-    await channel?.close();
+    await app?.close();
     for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
     else process.env[k] = v;
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('asks the bot over its admin socket and gets the same report', async () => {
-    expect(channel).not.toBeNull();
-    // No backend given: the command finds the socket of the data directory in DATABASE_URL.
+  it('asks the bot over its admin socket and gets the report the bot computes', async () => {
+    expect(app.admin).not.toBeNull();
     const r = await run(runReportCommand, ['--from', '2026-11-01', '--to', '2026-11-30', '--json'], null);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual(report);
+    const expected = await kpiSummary(app.db.prisma, { shopId: botData.shopId, advisorId: null, ...NOVEMBER, now: REPORT_NOW });
+    expect(JSON.parse(r.out)).toEqual(expected);
+    // The same figures as on the test database: the data set, not the database, decides them.
+    expect(expected.figures).toEqual(report.figures);
   });
 
-  it('keeps the exit status of a refusal made in the bot', async () => {
+  it('keeps the exit status of a refusal made in the bot, and sets targets there', async () => {
     expect(await run(runReportCommand, ['--from', '2026-11-01', '--to', '2026-11-30', '--advisor', '赵六'], null)).toEqual({ code: 2, out: '', err: 'aftercare: no advisor named "赵六" in this shop\n' });
     const set = await run(runTargetCommand, ['set', '李强', '2027-04', '--orders', '9', '--paid', '3', '--revenue', '¥9000'], null);
     expect(set).toEqual({ code: 0, out: 'Targets of 李强 for 2027-04: 9 repair orders, 3 paid return visits, revenue ¥9,000.00.\n', err: '' });
-    expect(await db.prisma.advisorTarget.findUnique({ where: { advisorId_month: { advisorId: data.advisors.B, month: '2027-04' } } })).toMatchObject({ setBy: 'admin-channel' });
+    expect(await app.db.prisma.advisorTarget.findUnique({ where: { advisorId_month: { advisorId: botData.advisors.B, month: '2027-04' } } })).toMatchObject({ setBy: 'admin-channel' });
   });
 });
