@@ -130,6 +130,8 @@ export async function handleRepairCommand(text: string, ctx: RepairCommandContex
         ...(bookingId ? { bookingId } : { plate: plate! }),
         advisorId: ctx.advisorId,
         mileageInKm: mileage(km),
+        // A booked job is promised for when its booked slot ends, until the advisor says otherwise.
+        promisedAt: booked && booked.endsAt > ctx.now ? booked.endsAt : null,
         // The customer's words when the advisor typed them; else what was booked.
         concern: concern?.trim() || (booked ? t('zh', 'ro.concernBooked', { services: booked.lines.map((l) => l.catalogItem.nameZh).join('、') }) : t('zh', 'ro.concernWalkIn')),
         actor,

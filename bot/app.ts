@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import { ProactiveMessenger } from './proactive';
 import { JobRunner } from '../services/jobs';
 import { jobHandlers } from './job-handlers';
+import { ensureDailyJobs } from '../services/follow-up';
 import type { WechatChannel } from './channels/wechat/channel';
 import { startAdminChannel, type AdminChannel } from './admin-channel';
 import { createAdvisorInvite } from '../services/advisor-link';
@@ -160,6 +161,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Reminders, handoff time-outs; and messages that could not be delivered before go out again.
   const jobs = new JobRunner(db.prisma, { handlers: jobHandlers(db.prisma, messenger, { beginFlow: (identityId, flowId, input, send) => bot.beginFlow(identityId, flowId, input, send) }), now, log: (m, d) => logger.warn(m, d) });
   if (options.jobs !== false) {
+    // The daily follow-up (maintenance reminders, survey expiry) of each shop: its chain starts here.
+    await ensureDailyJobs(db.prisma, now());
     jobs.start();
     const flushTimer = setInterval(() => {
       messenger.flush().catch((error: unknown) => logger.warn('outbound flush failed', { error: String(error) }));

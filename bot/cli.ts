@@ -37,6 +37,8 @@ const USAGE = `usage: aftercare <command>
                            the service manager's KPIs, per advisor and for the shop
   target set <advisor> <YYYY-MM> --orders N --paid N --revenue ¥N
                            an advisor's monthly targets (repair orders, paid visits, revenue)
+  jobs [--dead] [--kind KIND] [--json] | jobs retry <id>
+                           the job queue per kind and status; dead (FAILED) jobs with their error
 `;
 
 function config(io: Io): Config | null {
@@ -215,6 +217,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
         return await advisor(rest, io);
       case 'apikey':
         return await apikey(rest, io);
+      case 'jobs': {
+        const { runJobsCommand } = require('./cli/jobs') as typeof import('./cli/jobs');
+        return await withDatabase(io, (database) => runJobsCommand(rest, io, { prisma: database.prisma }));
+      }
       case 'when': {
         const { runWhenCommand } = require('./cli/when') as typeof import('./cli/when');
         return await runWhenCommand(rest, io);

@@ -1,5 +1,17 @@
 import type { PrismaClient } from '../services/db/client';
-import type { JobHandler } from '../services/jobs';
+import { atMostOnce, type JobHandler } from '../services/jobs';
+import {
+  DAILY_FOLLOW_UP_JOB_KIND,
+  NO_SHOW_JOB_KIND,
+  SURVEY_LOW_SCORE_JOB_KIND,
+  SURVEY_SEND_JOB_KIND,
+  handOverLowScore,
+  noticeGate,
+  recordNoShow,
+  runDailyFollowUp,
+  sendSurvey,
+  type OnLowScore,
+} from '../services/follow-up';
 import { REMINDER_JOB_KIND } from '../services/booking';
 import { callbackDeadline, HANDOFF_TIMEOUT_JOB_KIND } from '../services/handoff';
 import { shopCalendar } from '../services/shop-snapshot';
@@ -25,8 +37,10 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
   const when = (iso: string | null) => (iso ? formatLocal(new Date(iso), timeZone, locale) : t(locale, 'status.noPromise'));
   const fen = (n: number) => formatFen(n, locale);
   switch (notice.notice) {
-    case 'ro.checked-in':
-      return t(locale, 'notice.checkedIn', { number: notice.number, plate: notice.plate, advisor: notice.advisor?.name ?? t(locale, 'status.anyAdvisor'), promised: when(notice.promisedAt) });
+    case 'ro.checked-in': {
+      const facts = { number: notice.number, plate: notice.plate, advisor: notice.advisor?.name ?? t(locale, 'status.anyAdvisor') };
+      return notice.promisedAt ? t(locale, 'notice.checkedIn', { ...facts, promised: when(notice.promisedAt) }) : t(locale, 'notice.checkedInNoPromise', facts);
+    }
     case 'ro.awaiting-approval':
       return null;
     case 'ro.ready':
@@ -35,6 +49,11 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
       return t(locale, 'notice.delivered', { plate: notice.plate, number: notice.number, total: fen(notice.totalFen) });
     case 'ro.promise-moved':
       return t(locale, 'notice.promiseMoved', { plate: notice.plate, number: notice.number, before: when(notice.previousPromisedAt), after: when(notice.promisedAt), reason: notice.reason });
+    case 'booking.no-show':
+    case 'maintenance.due':
+    case 'survey.invite':
+      // Follow-up notices (issue 10): worded with the follow-up dialogs.
+      return null;
     case 'ro.decided-on-behalf':
       return t(locale, 'notice.decidedOnBehalf', {
         number: notice.number,
@@ -47,15 +66,17 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
 
 const DECISION_KEYS = { APPROVED: 'extra.approved', DEFERRED: 'extra.deferred', DECLINED: 'extra.declined' } as const;
 
-export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger, options: { beginFlow?: BeginFlow } = {}): Record<string, JobHandler> {
+export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger, options: { beginFlow?: BeginFlow; onLowScore?: OnLowScore } = {}): Record<string, JobHandler> {
   return {
     /**
      * What a repair order's customer must hear (checked in, waiting for your decision, ready,
      * delivered, a moved promise), on the channel they last used; a decision to make opens the
      * extra-work conversation there.
      */
-    [CUSTOMER_NOTICE_JOB_KIND]: async (payload) => {
+    [CUSTOMER_NOTICE_JOB_KIND]: atMostOnce(async (payload, { now }) => {
       const notice = payload as unknown as CustomerNotice;
+      const gate = await noticeGate(prisma, notice, now);
+      if (gate.action !== 'send') return gate.action === 'defer' ? { deferUntil: gate.deferUntil } : undefined;
       const customer = await prisma.customer.findUnique({ where: { id: notice.customerId }, include: { shop: true } });
       if (!customer) return;
       const identity = await latestIdentity(prisma, customer.id);
@@ -69,14 +90,17 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       }
       const text = noticeText(notice, locale, customer.shop.timeZone);
       if (text) await messenger.send(identity.id, text);
-    },
+    }),
     /** The evening before a booking: remind the customer, with how to change it. */
-    [REMINDER_JOB_KIND]: async (payload) => {
+    [REMINDER_JOB_KIND]: atMostOnce(async (payload, { now }) => {
       const booking = await prisma.booking.findUnique({
         where: { id: String(payload.bookingId) },
         include: { customer: true, vehicle: true, shop: true, lines: { include: { catalogItem: true } } },
       });
       if (!booking || booking.status !== 'CONFIRMED') return;
+      // Outside the notice window it waits for the morning, unless the booking is over by then.
+      const gate = await noticeGate(prisma, { notice: 'booking.reminder', customerId: booking.customerId }, now);
+      if (gate.action === 'defer') return gate.deferUntil < booking.startsAt ? { deferUntil: gate.deferUntil } : undefined;
       const identity = await latestIdentity(prisma, booking.customerId);
       if (!identity) return;
       const locale: Locale = booking.customer.locale === 'en' ? 'en' : 'zh';
@@ -90,7 +114,7 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
           shop: locale === 'zh' ? booking.shop.name : booking.shop.nameEn ?? booking.shop.name,
         }),
       );
-    },
+    }),
     /** Nobody took the handoff in time: promise a call and give the conversation back to the bot. */
     [HANDOFF_TIMEOUT_JOB_KIND]: async (payload, { now }) => {
       const handoff = await prisma.handoff.findUnique({ where: { id: String(payload.handoffId) }, include: { customer: { include: { shop: true } } } });
@@ -110,6 +134,24 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
     /** Shortly before a promised time: a task for the advisor when the car will not be ready. */
     [PROMISE_CHECK_JOB_KIND]: async (payload, { now }) => {
       await checkPromise(prisma, { repairOrderId: String(payload.repairOrderId), promisedAt: String(payload.promisedAt), now });
+    },
+    // Follow-up (issue 10): the logic is in services/follow-up; each is at-least-once and idempotent.
+    /** A confirmed booking not checked in: NO_SHOW, an advisor task and one notice offering a new time. */
+    [NO_SHOW_JOB_KIND]: async (payload, { now }) => {
+      const result = await recordNoShow(prisma, { bookingId: String(payload.bookingId), startsAt: String(payload.startsAt), now });
+      return result.outcome === 'not-yet' ? { deferUntil: result.dueAt } : undefined;
+    },
+    /** Once a day per shop: maintenance-due reminders, expired surveys; schedules the next day. */
+    [DAILY_FOLLOW_UP_JOB_KIND]: async (payload, { now }) => {
+      await runDailyFollowUp(prisma, { shopId: String(payload.shopId), date: String(payload.date), now });
+    },
+    /** A working day after delivery: the survey is sent (its invitation is a customer.notice). */
+    [SURVEY_SEND_JOB_KIND]: async (payload, { now }) => {
+      await sendSurvey(prisma, { surveyId: String(payload.surveyId), now });
+    },
+    /** A low survey score: the complaint hook (options.onLowScore), or an advisor task without it. */
+    [SURVEY_LOW_SCORE_JOB_KIND]: async (payload, { now }) => {
+      await handOverLowScore(prisma, { surveyId: String(payload.surveyId), now }, options.onLowScore);
     },
   };
 }

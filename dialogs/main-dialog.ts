@@ -233,15 +233,10 @@ async function answerRepairStatus(ctx: FlowContext): Promise<boolean> {
     return false;
   }
   for (const o of orders) {
-    ctx.say(
-      ctx.t('status.order', {
-        plate: o.plate,
-        number: o.number,
-        status: ctx.t(STATUS_KEYS[o.status]),
-        promised: o.promisedAt ? formatWhen(ctx, o.promisedAt) : ctx.t('status.noPromise'),
-        advisor: o.advisor?.name ?? ctx.t('status.anyAdvisor'),
-      }),
-    );
+    const facts = { plate: o.plate, number: o.number, status: ctx.t(STATUS_KEYS[o.status]), advisor: o.advisor?.name ?? ctx.t('status.anyAdvisor') };
+    // A finished car needs no promise; the pick-up line below says what to do.
+    if (o.status === 'READY') ctx.say(ctx.t('status.orderDone', facts));
+    else ctx.say(o.promisedAt ? ctx.t('status.order', { ...facts, promised: formatWhen(ctx, o.promisedAt) }) : ctx.t('status.orderNoPromise', facts));
     if (o.waiting.decisions) ctx.say(ctx.t('status.waitingDecision', { n: o.waiting.decisions, total: money(ctx, o.waiting.decisionsTotalFen) }));
     if (o.waiting.pickUp) ctx.say(ctx.t('status.pickUp', { total: money(ctx, o.totalFen) }));
   }

@@ -6,6 +6,8 @@ import { createLogger } from '../logger';
 import { ConsoleAdapter, CONSOLE_CHANNEL_ID } from '../channels/console/adapter';
 import { t } from '../../dialogs';
 import { ProactiveMessenger } from '../proactive';
+import { JobRunner } from '../../services/jobs';
+import { jobHandlers } from '../job-handlers';
 
 /**
  * `aftercare chat [--as customer|advisor] [--user ID] [--now ISO]`: the same dialogs in the
@@ -105,11 +107,20 @@ export async function runChatCommand(args: string[], io: { stdin: NodeJS.Readabl
       });
       return 'sent';
     });
-    const flush = setInterval(() => void messenger.flush(50, { channel: CONSOLE_CHANNEL_ID, externalIds: [userId] }).catch(() => {}), 2_000);
+    // Notices (check-in, extra work to decide …) are jobs: this terminal runs them too, and
+    // shows what waits for its own user before the first prompt.
+    const jobs = new JobRunner(db.prisma, { handlers: jobHandlers(db.prisma, messenger, { beginFlow: (id, flow, input, send) => bot.beginFlow(id, flow, input, send) }), now });
+    const deliver = async () => {
+      await jobs.runDue().catch((error: unknown) => logger.warn('jobs failed', { error: String(error) }));
+      await messenger.flush(50, { channel: CONSOLE_CHANNEL_ID, externalIds: [userId] }).catch(() => 0);
+    };
+    await deliver();
+    const timer = setInterval(() => void deliver(), 2_000);
     try {
       await adapter.listen((context) => bot.run(context));
     } finally {
-      clearInterval(flush);
+      clearInterval(timer);
+      await jobs.stop();
     }
     return 0;
   } finally {

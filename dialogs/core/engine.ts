@@ -445,6 +445,9 @@ function decideLocale(state: ConversationState, request: CustomerRequest, fallba
   }
   if (pendingField && pendingField !== 'service' && pendingField !== 'when' && pendingField !== 'text') return fallback;
   if (state.localeChosen) return fallback;
+  // A first "hi" / "hello?" from someone we know nothing about: too short for the detector, but
+  // English all the same (a known conversation keeps its language for such a word).
+  if (!state.locale && request.locale !== 'en' && /^[\sA-Za-z!?.,']{2,}$/.test(request.text) && ['greeting', 'help', 'thanks'].includes(request.intent)) return 'en';
   // The recogniser's one detector already keeps the fallback for a few foreign letters ("王建国", "ok").
   return request.locale;
 }

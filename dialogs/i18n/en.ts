@@ -218,6 +218,8 @@ export const en: { [K in keyof typeof zh]: string } = {
   'status.none': 'No car of yours is in the workshop right now.',
   'status.noneButBooked': 'No car of yours is in the workshop right now. Your next booking: {ref} {when} {plate}.',
   'status.order': '{plate} (repair order {number}): {status}, expected ready {promised}, service advisor {advisor}.',
+  'status.orderNoPromise': '{plate} (repair order {number}): {status}; service advisor {advisor} will tell you when it will be ready.',
+  'status.orderDone': '{plate} (repair order {number}): {status}, service advisor {advisor}.',
   'status.noPromise': 'to be confirmed',
   'status.anyAdvisor': 'on duty',
   'status.whoAreYou': 'Please tell me your mobile number first so I can look it up.',
@@ -281,6 +283,7 @@ export const en: { [K in keyof typeof zh]: string } = {
 
   // ── Notices ──
   'notice.checkedIn': '[Checked in] {plate} is checked in, repair order {number}; service advisor {advisor} looks after you; expected ready {promised}. Ask me here any time.',
+  'notice.checkedInNoPromise': '[Checked in] {plate} is checked in, repair order {number}; service advisor {advisor} looks after you and will tell you when it will be ready. Ask me here any time.',
   'notice.ready': '[Ready] {plate} (repair order {number}) is ready to collect. The total is {total}, paid at the desk (WeChat Pay, Alipay or card). Address: {address}, phone {phone}. Say "itemised costs" for the details.',
   'notice.delivered': '[Delivered] {plate} (repair order {number}) has been handed over; you paid {total}. Thank you, and safe driving!',
   'notice.promiseMoved': '[New ready time] {plate} (repair order {number}) was due {before}; because "{reason}" it is now {after}. We are sorry for the wait.',

@@ -219,6 +219,8 @@ export const zh = {
   'status.none': '目前没有在修的车辆。',
   'status.noneButBooked': '目前没有在修的车辆。您的下一个预约：{ref} {when} {plate}。',
   'status.order': '{plate}（维修单 {number}）：{status}，预计 {promised} 完成，服务顾问 {advisor}。',
+  'status.orderNoPromise': '{plate}（维修单 {number}）：{status}，服务顾问 {advisor} 会告诉您完工时间。',
+  'status.orderDone': '{plate}（维修单 {number}）：{status}，服务顾问 {advisor}。',
   'status.noPromise': '待定',
   'status.anyAdvisor': '值班顾问',
   'status.whoAreYou': '请先告诉我您的手机号以便查询。',
@@ -282,6 +284,7 @@ export const zh = {
 
   // ── Notices ──
   'notice.checkedIn': '【接车】{plate} 已接车，维修单 {number}，服务顾问{advisor}为您服务，预计 {promised} 完成。有问题直接在这里问我即可。',
+  'notice.checkedInNoPromise': '【接车】{plate} 已接车，维修单 {number}，服务顾问{advisor}为您服务，检查后会告诉您完工时间。有问题直接在这里问我即可。',
   'notice.ready': '【完工】{plate}（维修单 {number}）已经修好了，可以来取车。应付 {total}，到店结算（支持微信、支付宝、刷卡）。地址：{address}，电话 {phone}。回复“费用明细”查看明细。',
   'notice.delivered': '【交车】{plate}（维修单 {number}）已交车，实付 {total}。感谢您的信任，祝您行车平安！',
   'notice.promiseMoved': '【完工时间调整】{plate}（维修单 {number}）原定 {before} 完成，因为“{reason}”，调整为 {after}。给您添麻烦了，抱歉。',

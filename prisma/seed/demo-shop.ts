@@ -60,7 +60,7 @@ export const PARTS = [
 ];
 
 export const CATALOG = [
-  { code: 'PM-FIRST', nameZh: '首保', nameEn: 'First service', aliases: ['首次保养', '首保养', 'first maintenance', '1st service'], labourMinutes: 60, requiredSkill: 'maintenance', bayKind: 'QUICK' as const, intervalKm: 5000, intervalMonths: 6, parts: [['OIL-0W20-1L', 4], ['FLT-OIL-01', 1]] as const },
+  { code: 'PM-FIRST', nameZh: '首保', nameEn: 'First service', aliases: ['首次保养', '首保养', 'first maintenance', '1st service'], labourMinutes: 60, requiredSkill: 'maintenance', bayKind: 'QUICK' as const, intervalKm: 5000, intervalMonths: 6, nextServiceCode: 'PM-REGULAR', parts: [['OIL-0W20-1L', 4], ['FLT-OIL-01', 1]] as const },
   { code: 'PM-REGULAR', nameZh: '常规保养', nameEn: 'Regular maintenance', aliases: ['保养', '小保养', '做保养', 'maintenance', 'service', 'routine service', 'regular service'], labourMinutes: 90, requiredSkill: 'maintenance', bayKind: 'GENERAL' as const, intervalKm: 10000, intervalMonths: 12, parts: [['OIL-0W20-1L', 4.5], ['FLT-OIL-01', 1], ['FLT-AIR-01', 1]] as const },
   { code: 'OIL-CHANGE', nameZh: '更换机油机滤', nameEn: 'Oil and filter change', aliases: ['换机油', '换机油机滤', '机油', 'oil change', 'change oil'], labourMinutes: 45, requiredSkill: 'maintenance', bayKind: 'QUICK' as const, intervalKm: 7500, intervalMonths: 6, parts: [['OIL-0W20-1L', 4], ['FLT-OIL-01', 1]] as const },
   { code: 'BRAKE-PAD-F', nameZh: '更换前刹车片', nameEn: 'Front brake pads', aliases: ['前刹车片', '刹车片', '换刹车片', 'brake pads', 'front brakes', 'brakes'], labourMinutes: 60, requiredSkill: 'brakes', bayKind: 'GENERAL' as const, parts: [['BRK-PAD-F', 1]] as const },

@@ -7,6 +7,7 @@ import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, Pri
 import { estimateFor, estimateSnapshot } from './estimate';
 import { actorSchema } from '../actor';
 import { isOnGrid, slotUnits, type Slot } from './slots';
+import { cancelNoShowCheck, scheduleNoShowCheck } from '../follow-up/no-show-schedule';
 
 /**
  * Booking writes. Double booking is prevented by the database, not by the read before
@@ -215,6 +216,7 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
           dedupeKey: reminderDedupeKey(booking.id),
         },
       });
+      await scheduleNoShowCheck(tx, booking, ctx.shop);
       await tx.auditEvent.create({
         data: {
           shopId: input.shopId,
@@ -299,6 +301,7 @@ export async function rescheduleBooking(prisma: PrismaClient, rawInput: z.input<
         create: { kind: REMINDER_JOB_KIND, runAt, payload: { bookingId: booking.id }, dedupeKey: reminderDedupeKey(booking.id) },
         update: { runAt, status: 'PENDING', attempts: 0, lastError: null, lockedBy: null, lockedUntil: null, finishedAt: null },
       });
+      await scheduleNoShowCheck(tx, booking, ctx.shop);
       await tx.auditEvent.create({
         data: {
           shopId: booking.shopId,
@@ -358,6 +361,7 @@ export async function cancelBooking(prisma: PrismaClient, rawInput: z.input<type
       where: { dedupeKey: reminderDedupeKey(current.id), status: { in: ['PENDING', 'FAILED'] } },
       data: { status: 'CANCELLED', finishedAt: input.now },
     });
+    await cancelNoShowCheck(tx, current.id, input.now);
     await tx.auditEvent.create({
       data: {
         shopId: current.shopId,

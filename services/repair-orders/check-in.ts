@@ -9,6 +9,7 @@ import { PROMISE_CHECK_JOB_KIND, audit, inTransaction, lockOrder, type Json, typ
 import { enqueueNotice } from './notices';
 import type { ResolvedLine } from './pricing';
 import { lineColumns } from './pricing';
+import { cancelNoShowCheck } from '../follow-up/no-show-schedule';
 
 /**
  * Check-in (接车): a booking or a walk-in becomes a repair order with its advisor, the
@@ -124,7 +125,10 @@ export async function checkIn(prisma: PrismaClient, rawInput: CheckInInput): Pro
         lines: { create: lines.map((l) => ({ ...lineColumns(l), createdAt: now })) },
       },
     });
-    if (booking) await tx.booking.update({ where: { id: booking.id }, data: { status: 'CHECKED_IN' } });
+    if (booking) {
+      await tx.booking.update({ where: { id: booking.id }, data: { status: 'CHECKED_IN' } });
+      await cancelNoShowCheck(tx, booking.id, now);
+    }
     if (input.mileageInKm !== null) {
       await tx.mileageReading.create({ data: { vehicleId, km: input.mileageInKm, source: 'check-in', repairOrderId: order.id, recordedAt: now } });
       // The odometer read at the desk is the truth, also below a guess given at registration.

@@ -5,6 +5,7 @@ import { PROMISE_CHECK_JOB_KIND, amendmentMark, audit, inTransaction, lockOrder,
 import { enqueueNotice } from './notices';
 import { priceOrder } from './pricing';
 import type { RepairOrderStatus } from './types';
+import { scheduleSurvey } from '../follow-up/surveys';
 
 /**
  * The repair order's lifecycle, as one table. Every status change goes through
@@ -107,6 +108,7 @@ export async function applyTransition(
   if (to === 'DELIVERED') {
     if (order.bookingId) await tx.booking.updateMany({ where: { id: order.bookingId, status: 'CHECKED_IN' }, data: { status: 'COMPLETED' } });
     await tx.vehicle.update({ where: { id: order.vehicleId }, data: { lastServiceAt: now } });
+    await scheduleSurvey(tx, order, now);
   }
   if (FINISHED.includes(to) || to === 'READY') {
     // Nothing is late any more once the car is ready.

@@ -37,7 +37,23 @@ export type CustomerNotice =
       advisor: { id: string; name: string };
       reason: string;
       decisions: Array<{ itemId: string; title: { zh: string; en: string }; decision: 'APPROVED' | 'DEFERRED' | 'DECLINED'; priceFen: number }>;
-    });
+    })
+  // Follow-up (issue 10; services/follow-up): not about one repair order, so without NoticeBase.
+  /** A confirmed booking not checked in: offer a new time. */
+  | { notice: 'booking.no-show'; customerId: string; bookingId: string; ref: string; startsAt: string; plate: string }
+  /** Maintenance falls due (定期保养提醒); earlier deferred/declined work rides along. */
+  | {
+      notice: 'maintenance.due';
+      customerId: string;
+      vehicleId: string;
+      plate: string;
+      services: Array<{ catalogItemId: string; zh: string; en: string; dueBy: 'date' | 'mileage' | 'both'; dueDate?: string; dueKm?: number }>;
+      carried: Array<{ itemId: string; zh: string; en: string; priceFen: number; repairOrderNumber: string }>;
+      /** 1 for the first reminder of every service in it, 2 (up to Shop.maintenanceMaxReminders) for a repeat. */
+      reminderNumber: number;
+    }
+  /** The satisfaction survey (回访) is open: the handler starts the survey conversation. */
+  | { notice: 'survey.invite'; customerId: string; surveyId: string; repairOrderId: string; number: string; plate: string };
 
 export type CustomerNoticeKind = CustomerNotice['notice'];
 
