@@ -3,8 +3,9 @@
  * November 2026 in the demo shop, in a throw-away in-memory embedded database, driven through
  * the real services (bookings, check-in, lines, extra work decided by the customer, discounts,
  * corrections after settlement, re-opened orders, delivery) with a seeded random generator,
- * so every run writes the same figures. Surveys, complaints and follow-up tasks are written
- * as rows (their services are not this script's subject).
+ * and the follow-up services (no-shows, surveys sent and answered), with a seeded random
+ * generator, so every run writes the same figures. Complaints and the handling of tasks are
+ * written as rows.
  *
  *   npx tsx scripts/demo-month.ts [--json docs/kpi-report.json] [--html docs/kpi-report.html] [--png docs/kpi-report.png]
  *
@@ -32,6 +33,7 @@ import {
   transitionRepairOrder,
   type ExtraWorkItemInput,
 } from '../services/repair-orders';
+import { finishSurvey, recordNoShow, recordSurveyAnswer, sendSurvey } from '../services/follow-up';
 import { kpiSummary, setTarget } from '../services/kpi';
 import { renderKpiHtml } from '../bot/cli/report-html';
 
@@ -141,7 +143,8 @@ async function main(): Promise<void> {
 
     const actorOf = (advisorId: string) => ({ type: 'advisor' as const, id: advisorId });
     const delivered: Array<{ orderId: string; customerId: string; advisor: (typeof ADVISORS)[number]; at: Date }> = [];
-    const tasks: Array<{ advisorId: string | null; customerId: string; kind: 'NO_SHOW' | 'LOW_SCORE' | 'COMPLAINT'; title: string; dueAt: Date }> = [];
+    // Follow-up tasks in the order they arose: raised by a service (id) or by this script.
+    const tasks: Array<{ id: string; dueAt: Date } | { id?: undefined; advisorId: string | null; customerId: string; kind: 'LOW_SCORE' | 'COMPLAINT'; title: string; dueAt: Date }> = [];
     let orders = 0;
 
     for (let date = MONTH.from; date <= MONTH.to; date = addDays(date, 1)) {
@@ -171,9 +174,11 @@ async function main(): Promise<void> {
             continue;
           }
           if (bookingId && rng.chance(0.07)) {
-            // Not checked in 30 minutes after the start: the no-show job's outcome.
-            await prisma.booking.update({ where: { id: bookingId }, data: { status: 'NO_SHOW' } });
-            tasks.push({ advisorId: advisor.id, customerId: customer.id, kind: 'NO_SHOW', title: '客户未到店，请联系改约', dueAt: new Date(startsAt.getTime() + 4 * 60 * MINUTE) });
+            // Not checked in 30 minutes after the start: the no-show job runs.
+            const outcome = await recordNoShow(prisma, { bookingId, startsAt: startsAt.toISOString(), now: new Date(startsAt.getTime() + 31 * MINUTE) });
+            if (outcome.outcome !== 'no-show') throw new Error(`no-show not recorded: ${outcome.outcome}`);
+            const task = await prisma.advisorTask.findUniqueOrThrow({ where: { id: outcome.taskId } });
+            tasks.push({ id: task.id, dueAt: task.dueAt });
             continue;
           }
         }
@@ -246,22 +251,23 @@ async function main(): Promise<void> {
       }
     }
 
-    // Surveys the day after delivery, answered by about 70 %; low scores raise complaints and tasks.
+    // Surveys: delivery scheduled each one (a working day later); sent then, answered by about 70 %.
+    // Low scores become complaints and tasks here (the complaint service is not this script's subject).
     let majors = 0;
     for (const d of delivered) {
-      if (!rng.chance(0.7)) continue;
-      const answeredAt = new Date(d.at.getTime() + rng.int(20, 30) * 60 * MINUTE);
+      const scheduled = await prisma.survey.findUnique({ where: { repairOrderId: d.orderId } });
+      if (!scheduled || scheduled.scheduledAt >= REPORT_NOW) continue;
+      const sent = await sendSurvey(prisma, { surveyId: scheduled.id, now: scheduled.scheduledAt });
+      if (sent.outcome !== 'sent' || !rng.chance(0.7)) continue;
+      const answeredAt = new Date(scheduled.scheduledAt.getTime() + rng.int(10, 300) * MINUTE);
       if (answeredAt >= REPORT_NOW) continue;
       const happy = rng.chance(d.advisor.rating);
       const overall = happy ? rng.weighted([[5, 7], [4, 3]] as const) : rng.weighted([[4, 2], [3, 4], [2, 2], [1, 1]] as const);
-      const nps = happy ? rng.weighted([[10, 5], [9, 4], [8, 2]] as const) : rng.weighted([[8, 2], [7, 3], [6, 2], [5, 2], [3, 1], [0, 1]] as const);
-      const survey = await prisma.survey.create({ data: { shopId, repairOrderId: d.orderId, customerId: d.customerId, status: 'ANSWERED', scheduledAt: answeredAt, sentAt: answeredAt, answeredAt } });
-      await prisma.surveyResponse.createMany({
-        data: [
-          { surveyId: survey.id, question: 'overall', score: overall, answeredAt },
-          { surveyId: survey.id, question: 'nps', score: nps, answeredAt },
-        ],
-      });
+      const recommend = happy ? rng.weighted([[10, 5], [9, 4], [8, 2]] as const) : rng.weighted([[8, 2], [7, 3], [6, 2], [5, 2], [3, 1], [0, 1]] as const);
+      await recordSurveyAnswer(prisma, { surveyId: scheduled.id, customerId: d.customerId, question: 'overall', score: overall, now: answeredAt });
+      // Some stop after the first question: a partial answer still counts.
+      if (rng.chance(0.94)) await recordSurveyAnswer(prisma, { surveyId: scheduled.id, customerId: d.customerId, question: 'recommend', score: recommend, now: new Date(answeredAt.getTime() + MINUTE) });
+      await finishSurvey(prisma, { surveyId: scheduled.id, customerId: d.customerId, now: new Date(answeredAt.getTime() + 2 * MINUTE) });
       const dueAt = new Date(answeredAt.getTime() + 24 * 60 * MINUTE);
       if (overall <= 2) {
         // Two safety complaints in the month, both at the advisor customers rate lowest: 重大投诉.
@@ -269,16 +275,18 @@ async function main(): Promise<void> {
         if (major) majors++;
         await prisma.complaint.create({ data: { shopId, customerId: d.customerId, repairOrderId: d.orderId, advisorId: d.advisor.id, severity: major ? 'MAJOR' : 'NORMAL', source: 'survey', description: major ? '刚修完刹车就失灵，要投诉到12315' : '等了太久，结算也没解释清楚', openedAt: answeredAt } });
         tasks.push({ advisorId: d.advisor.id, customerId: d.customerId, kind: 'COMPLAINT', title: '处理客户投诉', dueAt });
-      } else if (overall <= 3 || nps <= 4) {
+      } else if (overall <= 3 || recommend <= 4) {
         tasks.push({ advisorId: d.advisor.id, customerId: d.customerId, kind: 'LOW_SCORE', title: '回访低分客户', dueAt });
       }
     }
     // Follow-up tasks: most done in time, some late, a few still open.
     for (const task of tasks) {
       const roll = rng.next();
-      const done = roll < 0.93;
-      const completedAt = done ? new Date(task.dueAt.getTime() + (roll < 0.83 ? -rng.int(30, 600) : rng.int(30, 1440)) * MINUTE) : null;
-      await prisma.advisorTask.create({ data: { shopId, advisorId: task.advisorId, customerId: task.customerId, kind: task.kind, title: task.title, dueAt: task.dueAt, status: completedAt && completedAt < REPORT_NOW ? 'DONE' : 'OPEN', completedAt: completedAt && completedAt < REPORT_NOW ? completedAt : null } });
+      const completed = roll < 0.93 ? new Date(task.dueAt.getTime() + (roll < 0.83 ? -rng.int(30, 600) : rng.int(30, 1440)) * MINUTE) : null;
+      const done = completed !== null && completed < REPORT_NOW;
+      const outcome = { status: done ? ('DONE' as const) : ('OPEN' as const), completedAt: done ? completed : null };
+      if (task.id !== undefined) await prisma.advisorTask.update({ where: { id: task.id }, data: outcome });
+      else await prisma.advisorTask.create({ data: { shopId, advisorId: task.advisorId, customerId: task.customerId, kind: task.kind, title: task.title, dueAt: task.dueAt, ...outcome } });
     }
     // Tasks the services raised themselves (parts shortages at booking): handled in time.
     const raised = await prisma.advisorTask.findMany({ where: { shopId, status: 'OPEN', dueAt: { lt: REPORT_NOW }, kind: 'PARTS_SHORTAGE' } });

@@ -147,9 +147,9 @@ describe('the report on the fixed November', () => {
   it('average satisfaction and NPS', () => {
     // A "overall": 5 (A1) 4 (A2) 2 (A3) 5 (A4) 4 (A7) = 20 / 5 = 4.00. The "advisor" CSI answer does not count.
     expect(advisor(shop, '张敏').satisfaction).toEqual({ responses: 5, sum: 20, averageHundredths: 400 });
-    // A "nps": 10, 8, 3, 10 (A4 stopped before it) → promoters 2, passives 1, detractors 1 → (2 − 1) / 4 = 2500.
+    // A "recommend": 10, 8, 3, 10 (A4 stopped before it) → promoters 2, passives 1, detractors 1 → (2 − 1) / 4 = 2500.
     expect(advisor(shop, '张敏').nps).toEqual({ respondents: 4, promoters: 2, passives: 1, detractors: 1, bp: 2500 });
-    // B: overall 3, 4 → 3.50; nps 6 (detractor), 9 (promoter) → 0.
+    // B: overall 3, 4 → 3.50; recommend 6 (detractor), 9 (promoter) → 0.
     expect(advisor(shop, '李强').satisfaction).toEqual({ responses: 2, sum: 7, averageHundredths: 350 });
     expect(advisor(shop, '李强').nps).toEqual({ respondents: 2, promoters: 1, passives: 0, detractors: 1, bp: 0 });
     // Shop: 27 / 7 = 3.857 → 386; NPS (3 − 2) / 6 = 1666.7 → 1667. U2's October answers are outside.

@@ -49,7 +49,7 @@ export interface KpiFigures {
   };
   /** "overall", 1–5, answered in the range. */
   satisfaction: { responses: number; sum: number; averageHundredths: number | null };
-  /** "nps" (likelihood to recommend), 0–10: promoters (9–10) minus detractors (0–6), per respondent, in basis points (−10000…10000). */
+  /** "recommend" (likelihood to recommend), 0–10: promoters (9–10) minus detractors (0–6), per respondent, in basis points (−10000…10000). */
   nps: { respondents: number; promoters: number; passives: number; detractors: number; bp: number | null };
   /** Complaints opened in the range per repair order handled; 重大投诉 against the ceiling. */
   complaints: {
@@ -123,9 +123,9 @@ export interface KpiReport {
   basis: typeof KPI_BASIS;
 }
 
-/** Question codes as schema.prisma documents SurveyResponse.question. */
+/** Question codes the survey asks with (services/follow-up/surveys.ts, questionsFor). */
 export const SURVEY_OVERALL_QUESTION = 'overall';
-export const SURVEY_RECOMMEND_QUESTION = 'nps';
+export const SURVEY_RECOMMEND_QUESTION = 'recommend';
 /** 重大投诉 may be at most 1 % of repair orders handled. */
 export const MAJOR_COMPLAINT_CEILING_BP = 100;
 

@@ -263,7 +263,7 @@ export async function buildKpiDataset(prisma: PrismaClient): Promise<KpiDataset>
     { status: 'APPROVED', decisions: [{ decision: 'APPROVED', priceFen: 22_600, at: '2026-11-12 15:10' }, { decision: 'APPROVED', priceFen: 28_250, at: '2026-11-12 16:00' }] },
   ]);
 
-  // ───── surveys: "overall" 1–5 and "nps" 0–10, with a CSI factor and a comment that do not count ─────
+  // ───── surveys: "overall" 1–5 and "recommend" 0–10, with a CSI factor and a comment that do not count ─────
   const survey = async (orderKey: string, answeredAt: string, scores: Record<string, number | null>) => {
     const ro = await prisma.repairOrder.findUniqueOrThrow({ where: { id: orders[orderKey] } });
     const s = await prisma.survey.create({ data: { shopId, repairOrderId: ro.id, customerId: ro.customerId, status: 'ANSWERED', scheduledAt: local(answeredAt), sentAt: local(answeredAt), answeredAt: local(answeredAt) } });
@@ -271,14 +271,14 @@ export async function buildKpiDataset(prisma: PrismaClient): Promise<KpiDataset>
       await prisma.surveyResponse.create({ data: { surveyId: s.id, question, score, comment: score === null ? '师傅很专业' : null, answeredAt: local(answeredAt) } });
     }
   };
-  await survey('A1', '2026-11-04 10:00', { overall: 5, nps: 10, advisor: 5 });
-  await survey('A2', '2026-11-12 10:00', { overall: 4, nps: 8 });
-  await survey('A3', '2026-11-18 10:00', { overall: 2, nps: 3, comment: null });
+  await survey('A1', '2026-11-04 10:00', { overall: 5, recommend: 10, advisor: 5 });
+  await survey('A2', '2026-11-12 10:00', { overall: 4, recommend: 8 });
+  await survey('A3', '2026-11-18 10:00', { overall: 2, recommend: 3, comment: null });
   await survey('A4', '2026-11-25 10:00', { overall: 5 }); // stopped after the first question
-  await survey('A7', '2026-11-03 10:00', { overall: 4, nps: 10 });
-  await survey('B1', '2026-11-06 10:00', { overall: 3, nps: 6 });
-  await survey('B2', '2026-11-14 10:00', { overall: 4, nps: 9 });
-  await survey('U2', '2026-10-31 10:00', { overall: 1, nps: 0 }); // OUT
+  await survey('A7', '2026-11-03 10:00', { overall: 4, recommend: 10 });
+  await survey('B1', '2026-11-06 10:00', { overall: 3, recommend: 6 });
+  await survey('B2', '2026-11-14 10:00', { overall: 4, recommend: 9 });
+  await survey('U2', '2026-10-31 10:00', { overall: 1, recommend: 0 }); // OUT
 
   // ───── complaints ─────
   const complaint = async (o: { advisorId: string | null; orderKey?: string; severity: 'NORMAL' | 'MAJOR'; at: string; who: { customerId: string } }) =>
