@@ -124,6 +124,16 @@ describe('the HTML report', () => {
     expect(textOf(all.find((el) => el.tagName === 'body')!)).toContain('warranty does not apply (expired-by-date)');
   });
 
+  it('for one advisor, draws their trend and no comparison', async () => {
+    const mine = await kpiSummary(db.prisma, { shopId: data.shopId, advisorId: data.advisors.A, ...NOVEMBER, now: REPORT_NOW });
+    const out = renderKpiHtml(mine);
+    const svgs = elements(parse(out)).filter((el) => el.tagName === 'svg');
+    expect(svgs.filter((s) => hasClass(s, 'line-chart'))).toHaveLength(6);
+    expect(svgs.filter((s) => hasClass(s, 'bar-chart'))).toHaveLength(0);
+    expect(out).toContain('<small>张敏</small>');
+    expect(out).not.toMatch(/https?:\/\//i);
+  });
+
   it('escapes names', () => {
     const hostile = { ...report, advisors: [{ ...report.advisors[0], name: '<b onclick="x">张</b>' }] };
     const out = renderKpiHtml(hostile);
