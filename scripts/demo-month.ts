@@ -7,7 +7,11 @@
  * generator, so every run writes the same figures. Complaints and the handling of tasks are
  * written as rows.
  *
- *   npx tsx scripts/demo-month.ts [--json docs/kpi-report.json] [--html docs/kpi-report.html] [--png docs/kpi-report.png]
+ *   npx tsx scripts/demo-month.ts [--json docs/kpi-report.json] [--html docs/kpi-report.html] [--png docs/kpi-report.png] [--data-dir DIR]
+ *
+ * With --data-dir the month is kept in a new embedded data directory instead of memory, so
+ * `DATABASE_URL=pglite:DIR aftercare report --from 2026-11-01 --to 2026-11-30` can be run on it
+ * (the README's sample output comes from that).
  *
  * The PNG is taken with Debian's Chromium (`apt-get install -y chromium`, plus a CJK font such
  * as fonts-noto-cjk so the Chinese is not drawn as boxes); without /usr/bin/chromium it is skipped.
@@ -102,10 +106,13 @@ const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超', '秀英', '建华', '志强', '海燕', '晓东'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'string', default: 'docs/kpi-report.json' }, html: { type: 'string', default: 'docs/kpi-report.html' }, png: { type: 'string', default: 'docs/kpi-report.png' } } });
+  const { values } = parseArgs({ options: { json: { type: 'string', default: 'docs/kpi-report.json' }, html: { type: 'string', default: 'docs/kpi-report.html' }, png: { type: 'string', default: 'docs/kpi-report.png' }, 'data-dir': { type: 'string' } } });
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : null;
+  // The fixed ids below would collide with a month written before: only a new directory.
+  if (dataDir && fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) throw new Error(`--data-dir ${dataDir} is not empty: give a new directory`);
   const rng = generator(20261101);
   const started = Date.now();
-  const db = await openDatabase({ kind: 'pglite', dataDir: null });
+  const db = await openDatabase({ kind: 'pglite', dataDir });
   try {
     await applyMigrations(db.raw);
     await seedDemoShop(db.prisma, { timeZone: TZ, now: zonedInstant('2026-10-25', 9 * 60, TZ) });
