@@ -18,12 +18,16 @@ import type { Logger } from './logger';
 
 export const adminRequestSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('advisor.invite'), advisorName: z.string().trim().min(1).max(100) }),
+  // `aftercare report` and `aftercare target set` (bot/cli/report.ts validates them in full).
+  z.object({ command: z.literal('kpi.report'), from: z.string().max(10), to: z.string().max(10), advisorName: z.string().trim().min(1).max(100).nullable() }),
+  z.object({ command: z.literal('target.set'), advisorName: z.string().trim().min(1).max(100), month: z.string().max(7), repairOrders: z.number().int(), paidVisits: z.number().int(), revenueFen: z.number().int() }),
 ]);
 export type AdminRequest = z.infer<typeof adminRequestSchema>;
 
 export const adminResponseSchema = z.union([
   z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  // `code`: the refusal's code when it has one ("unknown-advisor"), so the CLI can choose its exit status.
+  z.object({ ok: z.literal(false), error: z.string(), code: z.string().max(50).optional() }),
 ]);
 export type AdminResponse = z.infer<typeof adminResponseSchema>;
 
@@ -87,7 +91,10 @@ export async function startAdminChannel(dataDir: string, handler: AdminHandler, 
           logger.info('admin command', { command: request.command });
           reply({ ok: true, result });
         },
-        (error: unknown) => reply({ ok: false, error: String((error as Error).message ?? error).slice(0, 500) }),
+        (error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          reply({ ok: false, error: String((error as Error).message ?? error).slice(0, 500), ...(typeof code === 'string' ? { code: code.slice(0, 50) } : {}) });
+        },
       );
     });
   });

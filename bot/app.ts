@@ -19,6 +19,7 @@ import { startOfficialAccountChannel, type OfficialAccountChannel } from './chan
 import { registerOfficialAccountRoute } from './http/wechat-oa';
 import { startAdminChannel, type AdminChannel } from './admin-channel';
 import { createAdvisorInvite } from '../services/advisor-link';
+import { handleKpiAdminCommand } from './cli/report';
 
 export interface App {
   jobs: JobRunner;
@@ -140,6 +141,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     ? await startAdminChannel(
         embeddedDir,
         async (request) => {
+          if (request.command === 'kpi.report' || request.command === 'target.set') return handleKpiAdminCommand(db.prisma, shop.id, request, now());
           const invite = await createAdvisorInvite(db.prisma, { shopId: shop.id, advisorName: request.advisorName, now: now(), ttlMinutes: config.inviteTtlMinutes, createdBy: 'admin-channel' });
           return { code: invite.code, expiresAt: invite.expiresAt.toISOString() };
         },

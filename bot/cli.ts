@@ -33,6 +33,10 @@ const USAGE = `usage: aftercare <command>
   advisor invite <name>    one-time code that links an advisor's Teams/WeChat account
   apikey create <name> | list | revoke <name>
                            named keys for the REST API (a new key is shown once)
+  report --from YYYY-MM-DD --to YYYY-MM-DD [--advisor NAME] [--json | --html FILE]
+                           the service manager's KPIs, per advisor and for the shop
+  target set <advisor> <YYYY-MM> --orders N --paid N --revenue ¥N
+                           an advisor's monthly targets (repair orders, paid visits, revenue)
   jobs [--dead] [--kind KIND] [--json] | jobs retry <id>
                            the job queue per kind and status; dead (FAILED) jobs with their error
 `;
@@ -224,6 +228,14 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       case 'understand': {
         const { runUnderstandCommand } = require('./cli/understand') as typeof import('./cli/understand');
         return await runUnderstandCommand(rest, io);
+      }
+      case 'report': {
+        const { runReportCommand } = require('./cli/report') as typeof import('./cli/report');
+        return await runReportCommand(rest, io);
+      }
+      case 'target': {
+        const { runTargetCommand } = require('./cli/report') as typeof import('./cli/report');
+        return await runTargetCommand(rest, io);
       }
       case 'chat': {
         const { runChatCommand } = require('./cli/chat') as typeof import('./cli/chat');
