@@ -6,6 +6,7 @@ import { maskMobile } from '../services/registration';
 import { isLocale, type Locale } from '../services/locale';
 import { t } from '../dialogs';
 import { handleRepairCommand, isRepairCommand } from './advisor-repair-commands';
+import { KPI_COMMAND, kpiText } from './advisor-kpi';
 import { acceptHandoff, activeHandoffOfAdvisor, endHandoff, handoffCustomerIdentity, type Notify } from '../services/handoff';
 
 /**
@@ -48,7 +49,7 @@ export async function handleAdvisorMessage(
     await say(t(locale, 'advisor.ended'));
     return;
   }
-  if (active && !TASKS.test(text) && !DONE.test(text) && !isRepairCommand(text)) {
+  if (active && !TASKS.test(text) && !DONE.test(text) && !KPI_COMMAND.test(text) && !isRepairCommand(text)) {
     const customerIdentity = await handoffCustomerIdentity(prisma, active);
     const advisor = await prisma.advisor.findUniqueOrThrow({ where: { id: input.advisorId } });
     if (!customerIdentity || !input.notify) {
@@ -90,6 +91,10 @@ export async function handleAdvisorMessage(
       }),
     );
     await say(t(locale, 'advisor.tasks', { list: list.join('\n') }));
+    return;
+  }
+  if (KPI_COMMAND.test(text)) {
+    await say(await kpiText(prisma, { shopId: input.shopId, advisorId: input.advisorId, text, now: input.now, timeZone: input.timeZone, locale }));
     return;
   }
   const repair = await handleRepairCommand(text, {

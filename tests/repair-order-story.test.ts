@@ -81,4 +81,30 @@ describe('a repair order on Teams, check-in to delivery', () => {
     // The deferred and declined lines became follow-ups for the advisor.
     expect(await t.db.prisma.advisorTask.count({ where: { kind: 'DECLINED_WORK' } })).toBe(2);
   }, 120_000);
+
+  it("counts in the advisor's KPIs the same day, and the survey comes as a card after a working day", async () => {
+    const kpis = await advisor.say('业绩');
+    expect(kpis).toContain('2026-11-01 至 2026-11-30');
+    expect(kpis).toContain('受理 1 台');
+    expect(kpis).toContain('预约率 100.0% (1/1)');
+    expect(kpis).toContain('追加项目同意率 33.3% (1/3)');
+
+    // One working day after delivery (Tuesday 1 Dec), in the notice hours: the survey opens as a card.
+    clock = new Date('2026-12-01T02:30:00Z').getTime();
+    await t.app.jobs.runDue();
+    await t.app.jobs.runDue();
+    const card = customer.lastCard()!;
+    expect(JSON.stringify(card.body.attachments[0].content)).toContain('这次服务您总体满意吗？');
+    expect((await customer.press('5')).reply).toContain('您有多大可能把我们推荐给亲友？');
+    expect((await customer.press('9')).reply).toContain('讲清楚');
+    await customer.press('讲清楚了');
+    expect(await customer.say('刹车不响了，谢谢')).toContain('感谢您的评价');
+    const survey = await t.db.prisma.survey.findFirstOrThrow({ include: { responses: true } });
+    expect(survey.status).toBe('ANSWERED');
+    expect(Object.fromEntries(survey.responses.map((r) => [r.question, r.score ?? r.comment]))).toEqual({ overall: 5, recommend: 9, explained: 1, comment: '刹车不响了，谢谢' });
+
+    const december = await advisor.say('业绩');
+    expect(december).toContain('满意度 5.00 (n=1)，NPS +100.0');
+    expect(await advisor.say('上月业绩')).toContain('受理 1 台');
+  }, 120_000);
 });

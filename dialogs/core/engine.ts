@@ -68,6 +68,9 @@ export interface TurnResult {
 }
 
 /** Words that, alone, leave whatever is going on. "取消预约" is a request, not one of these. */
+/** Requests a free-text answer gives way to. */
+const FREE_TEXT_YIELDS: ReadonlySet<string> = new Set(['handoff', 'cancel', 'reschedule', 'my_bookings']);
+
 export const CANCEL_WORDS: readonly string[] = ['取消', '算了', '不用了', '退出', '不弄了', '停', '停止', 'cancel', 'quit', 'stop', 'exit', 'never mind', 'nevermind', 'forget it'];
 
 export interface MainDialog {
@@ -299,8 +302,11 @@ export class ConversationEngine {
     const active = state.stack.map((f) => this.flow(f.flow));
     const interruption = this.main.interruption(ctx, request, active);
     // A name can be almost any words: "转人工" or "我要投诉" at the name prompt is a request, not a name.
-    // A free comment yields only to a new request ("帮我约下周保养"); a complaint there is the comment.
-    const yields = !question.options?.length && ((question.field === 'name' && interruption !== null) || (question.field === 'text' && interruption === 'switch' && request.intent !== 'complaint'));
+    // A free comment yields only to a plain new request ("转人工", "帮我约下周六保养"): a comment
+    // naming a part ("刹车不响了") or a complaint is the comment.
+    const yields =
+      !question.options?.length &&
+      ((question.field === 'name' && interruption !== null) || (question.field === 'text' && interruption === 'switch' && (FREE_TEXT_YIELDS.has(request.intent) || (request.intent === 'book' && request.when !== null))));
     const read = yields ? ({ ok: false, reason: null } as const) : readReply(question, request);
     if (read.ok) return this.answer(ctx, state, frame, flow, read.reply);
 

@@ -305,7 +305,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.tasks': 'Open tasks:\n{list}\nReply "done 1" to close one.',
   'advisor.taskLine': '{n}. {late}{title} {who} — due {due}',
   'advisor.overdue': '[OVERDUE] ',
-  'advisor.help': 'Advisor commands: "tasks", "done N", "accept"; repair orders: "orders", "check in <ref|plate> mileage 32000 concern …", "start/ready/deliver <number>", "add labour <number> <operation>", "add part <number> <SKU> [qty]", "propose <number> <red|yellow|green> <operation> <reason> [photo url]", "on behalf <number> <n> <approve|later|decline> reason …", "settlement <number>", "send settlement <number>".',
+  'advisor.help': 'Advisor commands: "tasks", "done N", "accept", "kpis" or "kpis last month"; repair orders: "orders", "check in <ref|plate> mileage 32000 concern …", "start/ready/deliver <number>", "add labour <number> <operation>", "add part <number> <SKU> [qty]", "propose <number> <red|yellow|green> <operation> <reason> [photo url]", "on behalf <number> <n> <approve|later|decline> reason …", "settlement <number>", "send settlement <number>".',
   'advisor.handoffPush': '[Talk to a person] {who} asks for a person (reason: {reason}). Reply "accept" to take it.',
   'advisor.taskPush': '[New task] {title}',
   'advisor.aCustomer': 'customer',
@@ -392,4 +392,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   // ── WeChat Official Account: a message that must wait for the customer (bot/channels/wechat-oa) ──
   'oa.waitingTitle': 'Official Account message waits for the customer: {who}',
   'oa.waitingPush': '[Official Account] {who} has not written to us for 48 hours (or this round of 5 customer-service messages is used up) and there is no template message for what we have to send: it is queued and goes out when they next write. If it is urgent, please call them.',
+  'advisor.kpi': '{who} KPIs {from} to {to}:\nRepair orders {orders} (target {ordersTarget})\nBooked ahead {booking}\nError rate {errors}\nExtra work approved {extra}\nSatisfaction {satisfaction}, NPS {nps}\nComplaint rate {complaints}\nMajor complaint rate {major} (ceiling 1%) {over}\nService revenue {revenue}: labour {labour}, parts {parts}, discount {discount}',
+  'advisor.kpiShop': 'Shop',
+  'advisor.kpiOver': '⚠ over the ceiling',
 };

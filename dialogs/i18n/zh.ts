@@ -306,7 +306,7 @@ export const zh = {
   'advisor.tasks': '待办任务：\n{list}\n回复“完成 1”标记完成。',
   'advisor.taskLine': '{n}. {late}{title} {who} — 截止 {due}',
   'advisor.overdue': '【已逾期】',
-  'advisor.help': '顾问指令：“任务” 查看待办，“完成 N” 标记完成，“接入” 接待等待人工服务的客户；维修单：“维修单”、“接车 <预约号|车牌> 里程 32000 诉求 …”、“开工/完工/交车 <单号>”、“加工时 <单号> <项目>”、“加配件 <单号> <SKU> [数量]”、“追加 <单号> <红|黄|绿> <项目> <原因> [照片链接]”、“代客 <单号> <序号> <同意|下次|不做> 原因 …”、“结算单 <单号>”、“发送结算单 <单号>”。',
+  'advisor.help': '顾问指令：“任务” 查看待办，“业绩”或“上月业绩” 查看 KPI，“完成 N” 标记完成，“接入” 接待等待人工服务的客户；维修单：“维修单”、“接车 <预约号|车牌> 里程 32000 诉求 …”、“开工/完工/交车 <单号>”、“加工时 <单号> <项目>”、“加配件 <单号> <SKU> [数量]”、“追加 <单号> <红|黄|绿> <项目> <原因> [照片链接]”、“代客 <单号> <序号> <同意|下次|不做> 原因 …”、“结算单 <单号>”、“发送结算单 <单号>”。',
   'advisor.handoffPush': '【转人工】{who} 请求人工服务（原因：{reason}）。回复“接入”接待。',
   'advisor.taskPush': '【新任务】{title}',
   'advisor.aCustomer': '客户',
@@ -393,4 +393,7 @@ export const zh = {
   // ── WeChat Official Account: a message that must wait for the customer (bot/channels/wechat-oa) ──
   'oa.waitingTitle': '服务号消息等客户回复后发出：{who}',
   'oa.waitingPush': '【服务号】{who} 已超过 48 小时没有给我们发消息（或这一轮的 5 条客服消息已用完），要发给他的消息没有可用的模板消息，已排队，等他下次发消息时自动发出。如有急事请打电话联系。',
+  'advisor.kpi': '{who}业绩 {from} 至 {to}：\n受理 {orders} 台（目标 {ordersTarget}）\n预约率 {booking}\n错单率 {errors}\n追加项目同意率 {extra}\n满意度 {satisfaction}，NPS {nps}\n投诉率 {complaints}\n重大投诉率 {major}（上限 1%）{over}\n服务收入 {revenue}：工时 {labour}，配件 {parts}，折扣 {discount}',
+  'advisor.kpiShop': '全店',
+  'advisor.kpiOver': '⚠ 超过上限',
 } as const;
