@@ -71,6 +71,8 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
   interruption(_ctx, request, active) {
     // A bare code ("A12345" at the plate prompt) is a mistyped answer, not a new request.
     if (/^[A-Za-z0-9]{1,12}$/.test(request.text.trim())) return null;
+    // At the bare menu anything understood is a request of its own ("回访", "退订", "5分").
+    if (active.length === 1 && active[0].id === MAIN) return request.intent === 'unknown' ? null : 'switch';
     const served = new Set(active.flatMap((f) => f.serves ?? []));
     switch (request.intent) {
       case 'handoff':
@@ -127,7 +129,8 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
       // "5分" or "给你们打个分" while a survey waits: the survey, with the score as its first answer.
       if (ctx.customer && (await ctx.desk.openSurvey(ctx.customer.id))) return { replace: SURVEY, input: { score: request.score } satisfies SurveyInput };
       if (request.score !== null && request.score <= 2) return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
-      ctx.say(ctx.t('feedback.thanks'));
+      // "回访 / 给你们打个分" with nothing to rate: say so, and that anything can be told here.
+      ctx.say(ctx.t(request.rule === 'survey_answer.rating' && request.score === null ? 'survey.noneOpen' : 'feedback.thanks'));
       return { done: null };
     case 'opt_out':
     case 'opt_in':
@@ -173,13 +176,18 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
 
 /** "退订 / 恢复提醒": maintenance reminders and surveys off or on, said back either way. */
 async function answerFollowUpConsent(ctx: FlowContext, intent: 'opt_out' | 'opt_in'): Promise<void> {
-  const input = ctx.customer ? { customerId: ctx.customer.id, channel: ctx.identity.channel } : null;
+  if (!ctx.customer) {
+    // Nobody registered on this chat account: there is nothing we would send.
+    ctx.say(ctx.t('followUp.notRegistered'));
+    return;
+  }
+  const input = { customerId: ctx.customer.id, channel: ctx.identity.channel };
   if (intent === 'opt_out') {
-    const changed = input ? (await ctx.desk.stopFollowUp(input)).changed : true;
+    const changed = (await ctx.desk.stopFollowUp(input)).changed;
     ctx.say(ctx.t(changed ? 'followUp.stopped' : 'followUp.alreadyStopped'));
     return;
   }
-  const changed = input ? (await ctx.desk.resumeFollowUp(input)).changed : false;
+  const changed = (await ctx.desk.resumeFollowUp(input)).changed;
   ctx.say(ctx.t(changed ? 'followUp.resumed' : 'followUp.alreadyOn'));
 }
 

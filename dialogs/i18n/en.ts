@@ -395,4 +395,6 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.kpi': '{who} KPIs {from} to {to}:\nRepair orders {orders} (target {ordersTarget})\nBooked ahead {booking}\nError rate {errors}\nExtra work approved {extra}\nSatisfaction {satisfaction}, NPS {nps}\nComplaint rate {complaints}\nMajor complaint rate {major} (ceiling 1%) {over}\nService revenue {revenue}: labour {labour}, parts {parts}, discount {discount}',
   'advisor.kpiShop': 'Shop',
   'advisor.kpiOver': '⚠ over the ceiling',
+  'followUp.notRegistered': 'This chat account is not registered with a mobile number and car, so we send it no service reminders or surveys.',
+  'survey.noneOpen': 'There is no survey waiting for you right now. If you have any comments about our service, just tell me here.',
 };

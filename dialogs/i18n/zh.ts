@@ -396,4 +396,6 @@ export const zh = {
   'advisor.kpi': '{who}业绩 {from} 至 {to}：\n受理 {orders} 台（目标 {ordersTarget}）\n预约率 {booking}\n错单率 {errors}\n追加项目同意率 {extra}\n满意度 {satisfaction}，NPS {nps}\n投诉率 {complaints}\n重大投诉率 {major}（上限 1%）{over}\n服务收入 {revenue}：工时 {labour}，配件 {parts}，折扣 {discount}',
   'advisor.kpiShop': '全店',
   'advisor.kpiOver': '⚠ 超过上限',
+  'followUp.notRegistered': '这个微信/账号还没有登记手机号和车辆，我们不会给它发保养提醒或回访。',
+  'survey.noneOpen': '目前没有需要您填写的回访。对我们的服务有任何意见或建议，直接在这里告诉我就行。',
 } as const;
