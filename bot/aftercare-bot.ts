@@ -25,6 +25,7 @@ import { formatLocal } from '../services/time';
 import { CARD_CHANNELS, decidedCard, renderOutbound } from './channels/render';
 import { StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
 import { RateLimiter } from './rate-limit';
+import { ConversationQueue } from './conversation-queue';
 
 /** Words that end a handoff from the customer's side. */
 const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];
@@ -75,6 +76,24 @@ interface TurnRecord {
 const TURN = Symbol('aftercare.turn');
 
 /**
+ * How often a turn is run again after losing the conversation state to another process's
+ * turn. Each conflict means some other turn of the conversation did commit, so the
+ * conversation as a whole always progresses; but one turn can lose once to every other
+ * message of the conversation in flight on other processes (a double tap lands several at
+ * once), so a small bound like 3 failed real turns under load.
+ */
+const MAX_CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Random wait before a retry (full jitter, growing with the attempt): two processes that
+ * just raced would otherwise re-read and re-run in lockstep and race again.
+ */
+function conflictBackoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(400, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+/**
  * Crash points for the reliability tests (AFTERCARE_FAILPOINT=before-effects|before-commit|
  * after-commit kills the process with SIGKILL there, once per process). Never set in production.
  */
@@ -97,6 +116,7 @@ export class AftercareBot extends TeamsActivityHandler {
   private readonly now: () => Date;
   readonly turns: TurnStore;
   private readonly limiter: RateLimiter;
+  private readonly queue = new ConversationQueue();
 
   constructor(private readonly options: AftercareBotOptions) {
     super();
@@ -126,6 +146,19 @@ export class AftercareBot extends TeamsActivityHandler {
     const effectful = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
     if (!effectful) return super.run(context);
     const key: TurnKey = { channel: activity.channelId, activityId: activity.id ?? null, stateKey: `conversation:${activity.channelId}/${activity.conversation.id}` };
+    // From the state read to its commit, one turn per conversation at a time in this process.
+    const replies = await this.queue.run(key.stateKey, () => this.runClaimed(context, key));
+    if (replies?.length) await context.sendActivities(replies);
+    // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
+    if (replies) await this.turns.repliesSent(key).catch(() => {});
+  }
+
+  /**
+   * Claims the activity, runs it and commits its state: returns the replies to send, or
+   * null when there is nothing more to do (a redelivery, answered here).
+   */
+  private async runClaimed(context: TurnContext, key: TurnKey): Promise<Array<Partial<Activity>> | null> {
+    const { activity } = context;
     const claim = await this.turns.claim(key);
     if (claim.kind === 'busy') throw new TurnInProgressError(activity.id ?? '');
     if (claim.kind === 'done') {
@@ -136,7 +169,7 @@ export class AftercareBot extends TeamsActivityHandler {
         await context.sendActivities(claim.replies);
         await this.turns.repliesSent(key).catch(() => {});
       }
-      return;
+      return null;
     }
     let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [] };
     // Replies wait for the commit: a crash before it must leave nothing said that the state does not know.
@@ -162,8 +195,9 @@ export class AftercareBot extends TeamsActivityHandler {
           break;
         } catch (error) {
           context.turnState.delete(TURN);
-          if (!(error instanceof StateConflictError) || attempt >= 3) throw error;
+          if (!(error instanceof StateConflictError) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
           this.options.logger.warn('state conflict, retrying turn', { attempt });
+          await conflictBackoff(attempt);
           const fresh = await this.turns.claim({ ...key, activityId: null });
           record = { key, state: fresh.kind === 'fresh' ? fresh.state : null, version: fresh.kind === 'fresh' ? fresh.version : null, replies: [] };
         }
@@ -173,9 +207,7 @@ export class AftercareBot extends TeamsActivityHandler {
       await this.turns.release(key).catch(() => {});
       throw error;
     }
-    if (record.replies.length) await context.sendActivities(record.replies);
-    // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
-    await this.turns.repliesSent(key).catch(() => {});
+    return record.replies;
   }
 
   /**
@@ -191,32 +223,36 @@ export class AftercareBot extends TeamsActivityHandler {
     const customer: CustomerRef | null = identity.customer
       ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }
       : null;
-    for (let attempt = 1; ; attempt++) {
-      const claim = await this.turns.claim(key);
-      if (claim.kind !== 'fresh') throw new Error('unexpected claim for a proactive turn');
-      const result = await this.conversation.begin(
-        this.desk,
-        {
-          identity: { id: identity.id, channel: identity.channel, displayName: identity.displayName, conversationKey: `${identity.channel}/${conversationId}` },
-          customer,
-          channelLocale: null,
-          turnId: null,
-          richChoices: CARD_CHANNELS.has(identity.channel),
-          now: this.now(),
-        },
-        claim.state,
-        flowId,
-        input,
-      );
-      try {
-        await this.turns.commit(key, result.state, claim.version, []);
-      } catch (error) {
-        if (error instanceof StateConflictError && attempt < 3) continue;
-        throw error;
+    // Queued with the conversation's incoming turns, retried like them when another process wins.
+    const replies = await this.queue.run(key.stateKey, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const claim = await this.turns.claim(key);
+        if (claim.kind !== 'fresh') throw new Error('unexpected claim for a proactive turn');
+        const result = await this.conversation.begin(
+          this.desk,
+          {
+            identity: { id: identity.id, channel: identity.channel, displayName: identity.displayName, conversationKey: `${identity.channel}/${conversationId}` },
+            customer,
+            channelLocale: null,
+            turnId: null,
+            richChoices: CARD_CHANNELS.has(identity.channel),
+            now: this.now(),
+          },
+          claim.state,
+          flowId,
+          input,
+        );
+        try {
+          await this.turns.commit(key, result.state, claim.version, []);
+        } catch (error) {
+          if (!(error instanceof StateConflictError) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+          await conflictBackoff(attempt);
+          continue;
+        }
+        return result.replies;
       }
-      for (const reply of result.replies) await send(renderOutbound(reply, identity.channel));
-      return;
-    }
+    });
+    for (const reply of replies) await send(renderOutbound(reply, identity.channel));
   }
 
   /** Sends each new manager task to the manager's linked chat accounts, in their language. */

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../../services/db/client';
-import { templateDumpPath } from '../support/database';
+import { SEED_NOW, SHOP_TZ, templateDumpPath } from '../support/database';
+import { applyMigrations } from '../../services/db/migrate';
+import { seedDemoShop } from '../../services/db/seed';
 import { createPgDatabase, tempDir } from '../support/bot-process';
 import type { FakeConnector } from '../support/fake-connector';
 import type { TeamsUser } from '../support/teams-client';
@@ -55,6 +57,17 @@ export async function createBotDatabase(label: string, options: { engine?: 'post
     const pglite = new PGlite(path.join(dir, 'pgdata'), { loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) });
     await pglite.waitReady;
     await pglite.close();
+  } else {
+    // The PostgreSQL pass builds no template dump, yet some tests are about the embedded bot
+    // whatever the pass (and query the directory before a bot would migrate it): migrate and
+    // seed the directory here, as the template would have been.
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+    try {
+      await applyMigrations(db.raw);
+      await seedDemoShop(db.prisma, { timeZone: SHOP_TZ, now: SEED_NOW });
+    } finally {
+      await db.close();
+    }
   }
   const query = async <T>(sql: string, params: unknown[] = []) => {
     const db = await openDatabase({ kind: 'pglite', dataDir: dir });
