@@ -92,8 +92,9 @@ export interface CreatedTask {
 
 const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
+// A transaction client has $transaction too (nested ones, which PGlite cannot do) but no $disconnect.
 function isClient(db: Db): db is PrismaClient {
-  return typeof (db as PrismaClient).$transaction === 'function';
+  return typeof (db as PrismaClient).$disconnect === 'function';
 }
 
 /** Runs `work` in the caller's transaction, or in a new one when given the client. */
@@ -422,7 +423,8 @@ async function views(db: Db, rows: ViewRow[], viewer: { advisorId: string | null
       booking: (task.bookingId && bookingOf.get(task.bookingId)) || null,
       repairOrder: (task.repairOrderId && orderOf.get(task.repairOrderId)) || null,
       complaint: task.complaint,
-      said: task.said,
+      // Shown on cards and in chat: as text, never as markup (a line per message said).
+      said: task.said ? task.said.split('\n').map((line) => plainText(line, 2000)).filter(Boolean).join('\n') : null,
       details: (task.details ?? {}) as Record<string, unknown>,
       title: task.title,
       notes: task.notes.map((n) => ({ id: n.id, text: n.text, closing: n.closing, at: n.createdAt, actorType: n.actorType, author: (n.actorType === 'advisor' && n.actorId && authorOf.get(n.actorId)) || null })),

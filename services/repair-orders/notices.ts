@@ -37,7 +37,13 @@ export type CustomerNotice =
       advisor: { id: string; name: string };
       reason: string;
       decisions: Array<{ itemId: string; title: { zh: string; en: string }; decision: 'APPROVED' | 'DEFERRED' | 'DECLINED'; priceFen: number }>;
-    });
+    })
+  /**
+   * Who will contact the customer about their complaint and by when (ISO instant); `restated`:
+   * the earlier promise passed without the call, this is the new one. advisorName is null only
+   * in a shop without staff.
+   */
+  | { notice: 'complaint.followup'; customerId: string; complaintId: string; advisorName: string | null; dueAt: string; restated: boolean };
 
 export type CustomerNoticeKind = CustomerNotice['notice'];
 
