@@ -60,7 +60,7 @@ export async function handleAdvisorMessage(
     return;
   }
   const done = DONE.exec(text);
-  const tasks = await openTasks(input.prisma, input.advisorId);
+  const tasks = await openTasks(input.prisma, input.advisorId, input.now);
   if (done) {
     const task = tasks[Number(done[2]) - 1];
     if (!task) {

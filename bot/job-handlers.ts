@@ -17,6 +17,7 @@ import { callbackDeadline, HANDOFF_TIMEOUT_JOB_KIND } from '../services/handoff'
 import { shopCalendar } from '../services/shop-snapshot';
 import { APPROVAL_EXPIRY_JOB_KIND, PROMISE_CHECK_JOB_KIND, checkPromise, expireApproval } from '../services/repair-orders';
 import { formatLocal } from '../services/time';
+import { checkComplaintDeadline, COMPLAINT_SLA_JOB_KIND } from '../services/complaints';
 import { formatFen } from '../services/costs';
 import { CUSTOMER_NOTICE_JOB_KIND, type CustomerNotice } from '../services/repair-orders';
 import { EXTRA_WORK } from '../dialogs/extra-work-dialog';
@@ -59,6 +60,8 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
     case 'survey.invite':
       // Each opens its conversation (conversationFor).
       return null;
+    case 'complaint.followup':
+      return t(locale, notice.restated ? 'complaint.restated' : 'complaint.followup', { advisor: notice.advisorName ?? t(locale, 'status.anyAdvisor'), due: when(notice.dueAt) });
     case 'ro.decided-on-behalf':
       return t(locale, 'notice.decidedOnBehalf', {
         number: notice.number,
@@ -66,6 +69,9 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
         reason: notice.reason,
         lines: notice.decisions.map((d) => t(locale, 'advisor.decisionLine', { title: d.title[locale], decision: t(locale, DECISION_KEYS[d.decision]), price: fen(d.priceFen) })).join('\n'),
       });
+    case 'complaint.followup':
+      // Not worded yet (the catalogue is the lead's): fail visibly rather than drop a promise.
+      throw new Error('customer.notice complaint.followup has no wording in the catalogue yet');
   }
 }
 
@@ -190,6 +196,10 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
     /** Extra work unanswered for the shop's approval window: an advisor task to call the customer. */
     [APPROVAL_EXPIRY_JOB_KIND]: async (payload, { now }) => {
       await expireApproval(prisma, { requestId: String(payload.requestId), version: Number(payload.version), now });
+    },
+    /** A complaint's call-back time has come: escalate and re-state the promise if the call was not made. */
+    [COMPLAINT_SLA_JOB_KIND]: async (payload, { now }) => {
+      await checkComplaintDeadline(prisma, { complaintId: String(payload.complaintId), taskId: String(payload.taskId), dueAt: String(payload.dueAt), now });
     },
     /** Shortly before a promised time: a task for the advisor when the car will not be ready. */
     [PROMISE_CHECK_JOB_KIND]: async (payload, { now }) => {

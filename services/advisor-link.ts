@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Prisma, PrismaClient } from './db/client';
+import { createTask } from './advisor-tasks';
 
 /**
  * Linking an advisor's Teams or WeChat account to their Advisor row. A manager with server
@@ -149,16 +150,15 @@ async function raiseLockoutTasks(prisma: PrismaClient, input: { shopId: string; 
   const details = { scope: input.lockout.scope, identityId: input.identityId, channel: identity?.channel ?? null, externalId: identity?.externalId ?? null, failures: input.failures, until: input.lockout.until };
   const ids: string[] = [];
   for (const advisorId of managers.length ? managers.map((m) => m.id) : [null]) {
-    const task = await prisma.advisorTask.create({
-      data: {
-        shopId: input.shopId,
-        advisorId,
-        kind: 'OTHER',
-        title,
-        details,
-        dedupeKey: `advisor-link-lockout:${input.lockout.scope === 'identity' ? input.identityId : input.shopId}:${input.lockout.since}:${advisorId ?? 'shop'}`,
-        dueAt: input.now,
-      },
+    const { task } = await createTask(prisma, {
+      shopId: input.shopId,
+      advisorId,
+      kind: 'OTHER',
+      title,
+      details,
+      dedupeKey: `advisor-link-lockout:${input.lockout.scope === 'identity' ? input.identityId : input.shopId}:${input.lockout.since}:${advisorId ?? 'shop'}`,
+      dueAt: input.now,
+      now: input.now,
     });
     ids.push(task.id);
   }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { PrismaClient, RawSql } from './db/client';
 import { maskMobile } from './registration';
+import { createTask } from './advisor-tasks';
 import { plainName } from './text';
 import { shopCalendar } from './shop-snapshot';
 import { callbackDeadline } from './handoff';
@@ -159,7 +160,11 @@ export async function vehicleForPlate(prisma: PrismaClient, input: { shopId: str
   }
 }
 
-/** Due by the close of the next working day, the shop's promise for a call back. */
+/**
+ * Due by the close of the next working day, the shop's promise for a call back. A mobile the
+ * customer gave is the number to call: kept in full for the task's owner, masked in the
+ * collected answers that other readers see.
+ */
 export async function raiseRegistrationHelpTask(
   prisma: PrismaClient,
   input: { shopId: string; identityId: string; collected: Record<string, unknown>; now: Date },
@@ -167,20 +172,20 @@ export async function raiseRegistrationHelpTask(
   const identity = await prisma.channelIdentity.findUnique({ where: { id: input.identityId } });
   const advisorId = await pickAdvisor(prisma, input.shopId);
   const collected = { ...input.collected };
-  if (typeof collected.mobile === 'string') collected.mobile = maskMobile(collected.mobile);
+  const mobile = typeof collected.mobile === 'string' ? collected.mobile : null;
+  if (mobile) collected.mobile = maskMobile(mobile);
   const dueAt = callbackDeadline(await shopCalendar(prisma, input.shopId), input.now);
   const day = input.now.toISOString().slice(0, 10);
-  return prisma.advisorTask.upsert({
-    where: { dedupeKey: `registration-help:${input.identityId}:${day}` },
-    create: {
-      shopId: input.shopId,
-      advisorId,
-      kind: 'REGISTRATION_HELP',
-      title: `协助客户建档（${identity?.displayName ?? identity?.externalId ?? '未知'}，${identity?.channel ?? ''}）`,
-      details: { identityId: input.identityId, channel: identity?.channel, collected } as object,
-      dedupeKey: `registration-help:${input.identityId}:${day}`,
-      dueAt,
-    },
-    update: {},
+  const { task } = await createTask(prisma, {
+    shopId: input.shopId,
+    advisorId,
+    kind: 'REGISTRATION_HELP',
+    title: `协助客户建档（${identity?.displayName ?? identity?.externalId ?? '未知'}，${identity?.channel ?? ''}）`,
+    details: { identityId: input.identityId, channel: identity?.channel ?? null, collected },
+    contact: { name: typeof collected.name === 'string' ? collected.name : identity?.displayName ?? null, mobile },
+    dedupeKey: `registration-help:${input.identityId}:${day}`,
+    dueAt,
+    now: input.now,
   });
+  return task;
 }

@@ -4,6 +4,7 @@ import { nextWorkingDayEnd, openingFor, type ShopCalendar } from './calendar';
 import { shopCalendar } from './shop-snapshot';
 import { localParts } from './time';
 import { maskMobile } from './registration';
+import { createTask } from './advisor-tasks';
 import { plainName, plainText } from './text';
 
 /**
@@ -105,23 +106,18 @@ export async function startHandoff(prisma: PrismaClient, input: StartHandoffInpu
   const who = customer
     ? `${plainName(customer.name)}（${customer.vehicles.map((v) => v.plate).join('、') || '无车辆'}）`
     : `${plainName(input.contact?.name ?? identity?.displayName) ?? '未建档客户'}（${input.contact?.mobile ? maskMobile(input.contact.mobile) : identity?.channel ?? ''}）`;
-  await prisma.advisorTask.create({
-    data: {
-      shopId: input.shopId,
-      advisorId: advisor?.id ?? null,
-      customerId: customer?.id ?? null,
-      kind: 'HANDOFF',
-      title: `客户请求人工服务：${who}`,
-      details: {
-        identityId: input.identityId,
-        reason: input.reason,
-        conversationKey: input.conversationKey,
-        said: input.said ?? null,
-        // The owner calls this number back; logs and lists show it masked.
-        contact: input.contact ?? (customer ? { name: customer.name, mobile: customer.mobile } : null),
-      },
-      dueAt: live ? new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000) : callbackBy,
-    },
+  await createTask(prisma, {
+    shopId: input.shopId,
+    advisorId: advisor?.id ?? null,
+    customerId: customer?.id ?? null,
+    kind: 'HANDOFF',
+    title: `客户请求人工服务：${who}`,
+    details: { identityId: input.identityId, reason: input.reason, conversationKey: input.conversationKey },
+    said: input.said ?? null,
+    // The owner calls this number back; every other reader sees it masked.
+    contact: input.contact ?? null,
+    dueAt: live ? new Date(input.now.getTime() + ADVISOR_ANSWER_MINUTES * 60_000) : callbackBy,
+    now: input.now,
   });
   if (input.notify) {
     for (const target of targets) {

@@ -50,6 +50,8 @@ describe('GET /api/openapi.json', () => {
       '/api/v1/repair-orders/{id}/status',
       '/api/v1/tasks',
       '/api/v1/tasks/{id}/complete',
+      '/api/v1/tasks/{id}/notes',
+      '/api/v1/tasks/{id}/snooze',
       '/healthz',
     ]);
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);

@@ -19,7 +19,7 @@ describe('conversation safety', () => {
     const tasks = await h.db.prisma.advisorTask.findMany({ where: { kind: 'HANDOFF', details: { path: ['identityId'], equals: identity.id } } });
     expect(tasks).toHaveLength(1);
     // The owner sees the number to call back in full; nobody else is pushed twenty times.
-    expect((tasks[0].details as { contact: { mobile: string } }).contact.mobile).toBe('13912341234');
+    expect(tasks[0].contactMobile).toBe('13912341234');
     const pushes = h.notices.slice(noticesBefore).filter((n) => n.text.includes('请求人工服务'));
     expect(new Set(pushes.map((p) => p.identityId)).size).toBe(pushes.length);
   });

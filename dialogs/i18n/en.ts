@@ -397,4 +397,6 @@ export const en: { [K in keyof typeof zh]: string } = {
   'advisor.kpiOver': '⚠ over the ceiling',
   'followUp.notRegistered': 'This chat account is not registered with a mobile number and car, so we send it no service reminders or surveys.',
   'survey.noneOpen': 'There is no survey waiting for you right now. If you have any comments about our service, just tell me here.',
+  'complaint.followup': 'About your complaint: {advisor} will contact you by {due}.',
+  'complaint.restated': 'We are sorry we did not contact you about your complaint in time. {advisor} will contact you by {due}; the service manager knows too.',
 };

@@ -398,4 +398,6 @@ export const zh = {
   'advisor.kpiOver': '⚠ 超过上限',
   'followUp.notRegistered': '这个微信/账号还没有登记手机号和车辆，我们不会给它发保养提醒或回访。',
   'survey.noneOpen': '目前没有需要您填写的回访。对我们的服务有任何意见或建议，直接在这里告诉我就行。',
+  'complaint.followup': '关于您的投诉：{advisor}会在 {due} 前联系您。',
+  'complaint.restated': '非常抱歉，关于您的投诉我们没能按时联系您。{advisor}会在 {due} 前联系您，服务经理也已知悉。',
 } as const;

@@ -6,6 +6,7 @@ import { loadSearchContext, OccupancyLoader, searchSlots, type SearchContext } f
 import { BookingInputError, BookingNotChangeableError, BookingNotFoundError, PriceChangedError, SlotUnavailableError, VehicleAlreadyBookedError } from './errors';
 import { estimateFor, estimateSnapshot } from './estimate';
 import { actorSchema } from '../actor';
+import { createTask } from '../advisor-tasks';
 import { isOnGrid, slotUnits, type Slot } from './slots';
 import { cancelNoShowCheck, scheduleNoShowCheck } from '../follow-up/no-show-schedule';
 
@@ -195,17 +196,18 @@ export async function createBooking(prisma: PrismaClient, rawInput: CreateBookin
       if (ctx.parts.shortSkus.length > 0) {
         // The advisor confirms the parts arrive (or calls the customer) before the visit.
         const owner = await tx.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { advisorId: true, name: true } });
-        await tx.advisorTask.create({
-          data: {
-            shopId: input.shopId,
-            advisorId: owner.advisorId,
-            customerId: input.customerId,
-            kind: 'PARTS_SHORTAGE',
-            title: `配件缺货待确认：${ctx.parts.shortSkus.join('、')}（${owner.name}）`,
-            details: { bookingId: booking.id, partSkus: ctx.parts.shortSkus },
-            dedupeKey: `parts-shortage:${booking.id}`,
-            dueAt: new Date(Math.min(input.now.getTime() + 24 * 3600_000, booking.startsAt.getTime())),
-          },
+        await createTask(tx, {
+          shopId: input.shopId,
+          advisorId: owner.advisorId,
+          customerId: input.customerId,
+          vehicleId: input.vehicleId,
+          bookingId: booking.id,
+          kind: 'PARTS_SHORTAGE',
+          title: `配件缺货待确认：${ctx.parts.shortSkus.join('、')}（${owner.name}）`,
+          details: { bookingId: booking.id, partSkus: ctx.parts.shortSkus },
+          dedupeKey: `parts-shortage:${booking.id}`,
+          dueAt: new Date(Math.min(input.now.getTime() + 24 * 3600_000, booking.startsAt.getTime())),
+          now: input.now,
         });
       }
       await tx.job.create({

@@ -11,6 +11,7 @@ import type { Notify } from '../handoff';
 import { callbackDeadline } from '../handoff';
 import { shopCalendar } from '../shop-snapshot';
 import { maskMobile } from '../registration';
+import { createTask } from '../advisor-tasks';
 import { linkIdentityToCustomer } from '../customers';
 import { isLocale, type Locale } from '../locale';
 import type { LinkStart, LinkVerify, Wording } from './types';
@@ -86,19 +87,16 @@ export async function startLink(
   }
   // Nowhere to send a code (registered by the shop, or never chatted): an advisor calls the number on file.
   const calendar = await shopCalendar(prisma, input.shopId);
-  const task = await prisma.advisorTask.upsert({
-    where: { dedupeKey: `link-check:${input.identityId}:${customer.id}` },
-    create: {
-      shopId: input.shopId,
-      advisorId: customer.advisorId,
-      customerId: customer.id,
-      kind: 'REGISTRATION_HELP',
-      title: `核实新聊天账号是否为客户本人：${customer.name}（${maskMobile(customer.mobile)}）`,
-      details: { identityId: input.identityId, customerId: customer.id, check: 'link' },
-      dedupeKey: `link-check:${input.identityId}:${customer.id}`,
-      dueAt: callbackDeadline(calendar, input.now),
-    },
-    update: {},
+  const { task } = await createTask(prisma, {
+    shopId: input.shopId,
+    advisorId: customer.advisorId,
+    customerId: customer.id,
+    kind: 'REGISTRATION_HELP',
+    title: `核实新聊天账号是否为客户本人：${customer.name}（${maskMobile(customer.mobile)}）`,
+    details: { identityId: input.identityId, customerId: customer.id, check: 'link' },
+    dedupeKey: `link-check:${input.identityId}:${customer.id}`,
+    dueAt: callbackDeadline(calendar, input.now),
+    now: input.now,
   });
   await audit('identity.link-advisor-check', { taskId: task.id });
   return { kind: 'advisor-check', taskId: task.id };

@@ -7,6 +7,7 @@ import { RepairOrderError } from './errors';
 import { FINISHED } from './lifecycle';
 import { PROMISE_CHECK_JOB_KIND, audit, inTransaction, lockOrder, type Json, type Tx } from './internal';
 import { enqueueNotice } from './notices';
+import { createTask } from '../advisor-tasks';
 import type { ResolvedLine } from './pricing';
 import { lineColumns } from './pricing';
 import { cancelNoShowCheck } from '../follow-up/no-show-schedule';
@@ -250,21 +251,21 @@ export async function checkPromise(prisma: PrismaClient, input: { repairOrderId:
     const order = await tx.repairOrder.findUnique({ where: { id: input.repairOrderId }, include: { vehicle: true, customer: true } });
     if (!order || !order.promisedAt || order.promisedAt.toISOString() !== input.promisedAt) return { atRisk: false, taskId: null };
     if (!['CHECKED_IN', 'IN_PROGRESS', 'AWAITING_APPROVAL'].includes(order.status)) return { atRisk: false, taskId: null };
-    const dedupeKey = `promise-at-risk:${order.id}:${input.promisedAt}`;
-    const raised = await tx.advisorTask.findUnique({ where: { dedupeKey } });
-    if (raised) return { atRisk: true, taskId: raised.id };
-    const task = await tx.advisorTask.create({
-      data: {
-        shopId: order.shopId,
-        advisorId: order.advisorId,
-        customerId: order.customerId,
-        kind: 'PROMISE_AT_RISK',
-        title: `承诺交车时间将到：${order.number}（${order.vehicle.plate}，${order.customer.name}）`,
-        details: { repairOrderId: order.id, number: order.number, promisedAt: input.promisedAt, status: order.status },
-        dedupeKey,
-        dueAt: order.promisedAt,
-      },
+    const { task, created } = await createTask(tx, {
+      shopId: order.shopId,
+      advisorId: order.advisorId,
+      customerId: order.customerId,
+      vehicleId: order.vehicleId,
+      repairOrderId: order.id,
+      bookingId: order.bookingId,
+      kind: 'PROMISE_AT_RISK',
+      title: `承诺交车时间将到：${order.number}（${order.vehicle.plate}，${order.customer.name}）`,
+      details: { repairOrderId: order.id, number: order.number, promisedAt: input.promisedAt, status: order.status },
+      dedupeKey: `promise-at-risk:${order.id}:${input.promisedAt}`,
+      dueAt: order.promisedAt,
+      now: input.now,
     });
+    if (!created) return { atRisk: true, taskId: task.id };
     await audit(tx, { shopId: order.shopId, repairOrderId: order.id, actor: { type: 'system', id: PROMISE_CHECK_JOB_KIND }, action: 'repair-order.promise-at-risk', at: input.now, data: { promisedAt: input.promisedAt, status: order.status, taskId: task.id } });
     return { atRisk: true, taskId: task.id };
   });

@@ -8,6 +8,7 @@ import { RepairOrderError } from './errors';
 import { applyTransition, EXTRA_WORK_OPEN } from './lifecycle';
 import { APPROVAL_EXPIRY_JOB_KIND, amendmentMark, audit, decimalText, inTransaction, lockOrder, type Json, type LockedOrder, type Tx } from './internal';
 import { enqueueNotice } from './notices';
+import { createTask } from '../advisor-tasks';
 import { lineColumns, lineInputSchema, pricingContext, resolveLines, resolvedCostLine, costLine, type ResolvedLine } from './pricing';
 import { diffVersions, showItem, showVersion, type ShownVersion } from './versions';
 import type { DecisionOutcome, DecisionRefusal, ExtraWorkDecisionKind, ShownItem, Urgency, VersionDifference } from './types';
@@ -496,19 +497,18 @@ async function recordDecisions(prisma: PrismaClient, input: { decider: Decider; 
         const mark = amendmentMark(order, now);
         if (mark.amendedAfterSettlementAt) await tx.repairOrder.update({ where: { id: order.id }, data: mark });
       } else {
-        await tx.advisorTask.upsert({
-          where: { dedupeKey: `extra-work-item:${item.id}:r${item.revision}` },
-          create: {
-            shopId: order.shopId,
-            advisorId: order.advisorId,
-            customerId: order.customerId,
-            kind: 'DECLINED_WORK',
-            title: `追加项目跟进：${item.titleZh}（${order.vehicle.plate}，${wanted.decision === 'DEFERRED' ? '稍后再做' : '已拒绝'}）`,
-            details: { itemId: item.id, repairOrderId: order.id, vehicleId: order.vehicleId, decision: wanted.decision, urgency: item.urgency, priceFen: seen.totalFen, reason: item.reason },
-            dedupeKey: `extra-work-item:${item.id}:r${item.revision}`,
-            dueAt: followUpDue(now, order.shop.followUpDays, order.shop.timeZone),
-          },
-          update: {},
+        await createTask(tx, {
+          shopId: order.shopId,
+          advisorId: order.advisorId,
+          customerId: order.customerId,
+          vehicleId: order.vehicleId,
+          repairOrderId: order.id,
+          kind: 'DECLINED_WORK',
+          title: `追加项目跟进：${item.titleZh}（${order.vehicle.plate}，${wanted.decision === 'DEFERRED' ? '稍后再做' : '已拒绝'}）`,
+          details: { itemId: item.id, repairOrderId: order.id, vehicleId: order.vehicleId, decision: wanted.decision, urgency: item.urgency, priceFen: seen.totalFen, reason: item.reason },
+          dedupeKey: `extra-work-item:${item.id}:r${item.revision}`,
+          dueAt: followUpDue(now, order.shop.followUpDays, order.shop.timeZone),
+          now,
         });
       }
       await audit(tx, {
@@ -651,21 +651,20 @@ export async function expireApproval(prisma: PrismaClient, input: { requestId: s
     if (request.status !== 'OPEN' || request.currentVersion !== input.version) return { taskId: null };
     const pending = await tx.extraWorkItem.findMany({ where: { requestId: request.id, status: 'PENDING' }, select: { id: true, titleZh: true } });
     if (pending.length === 0) return { taskId: null };
-    const dedupeKey = `extra-work-expired:${request.id}:v${input.version}`;
-    const raised = await tx.advisorTask.findUnique({ where: { dedupeKey } });
-    if (raised) return { taskId: raised.id };
-    const task = await tx.advisorTask.create({
-      data: {
-        shopId: order.shopId,
-        advisorId: request.advisorId ?? order.advisorId,
-        customerId: order.customerId,
-        kind: 'APPROVAL_EXPIRED',
-        title: `追加项目未答复，请致电客户：${order.customer.name}（${order.vehicle.plate}，${order.number}）`,
-        details: { repairOrderId: order.id, requestId: request.id, version: input.version, itemIds: pending.map((p) => p.id), items: pending.map((p) => p.titleZh) },
-        dedupeKey,
-        dueAt: input.now,
-      },
+    const { task, created } = await createTask(tx, {
+      shopId: order.shopId,
+      advisorId: request.advisorId ?? order.advisorId,
+      customerId: order.customerId,
+      vehicleId: order.vehicleId,
+      repairOrderId: order.id,
+      kind: 'APPROVAL_EXPIRED',
+      title: `追加项目未答复，请致电客户：${order.customer.name}（${order.vehicle.plate}，${order.number}）`,
+      details: { repairOrderId: order.id, requestId: request.id, version: input.version, itemIds: pending.map((p) => p.id), items: pending.map((p) => p.titleZh) },
+      dedupeKey: `extra-work-expired:${request.id}:v${input.version}`,
+      dueAt: input.now,
+      now: input.now,
     });
+    if (!created) return { taskId: task.id };
     await tx.extraWorkRequest.update({ where: { id: request.id }, data: { expiredAt: input.now } });
     await audit(tx, { shopId: order.shopId, repairOrderId: order.id, actor: { type: 'system', id: APPROVAL_EXPIRY_JOB_KIND }, action: 'extra-work.unanswered', at: input.now, data: { requestId: request.id, version: input.version, taskId: task.id, pendingItems: pending.length } });
     return { taskId: task.id };

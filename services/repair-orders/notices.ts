@@ -53,7 +53,13 @@ export type CustomerNotice =
       reminderNumber: number;
     }
   /** The satisfaction survey (回访) is open: the handler starts the survey conversation. */
-  | { notice: 'survey.invite'; customerId: string; surveyId: string; repairOrderId: string; number: string; plate: string };
+  | { notice: 'survey.invite'; customerId: string; surveyId: string; repairOrderId: string; number: string; plate: string }
+  /**
+   * Who will contact the customer about their complaint and by when (ISO instant); `restated`:
+   * the earlier promise passed without the call, this is the new one. advisorName is null only
+   * in a shop without staff.
+   */
+  | { notice: 'complaint.followup'; customerId: string; complaintId: string; advisorName: string | null; dueAt: string; restated: boolean };
 
 export type CustomerNoticeKind = CustomerNotice['notice'];
 

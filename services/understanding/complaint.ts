@@ -15,6 +15,8 @@
  * complaint by themselves; safety words alone are a symptom (a car that smokes is booked in).
  */
 import type { ComplaintSignal } from './types';
+import { findSymptom } from './symptoms';
+import { prepareText } from './text';
 
 interface ComplaintRule {
   reason: string;
@@ -47,7 +49,10 @@ const RULES: readonly ComplaintRule[] = [
     reason: 'damage',
     severe: false,
     complains: true,
-    chinese: new RegExp(`(?:你们|你家|贵店|师傅|工人|员工|上次|保养|修车|洗车).{0,12}${DAMAGE_VERB}|把我(?:的)?(?:车|爱车).{0,8}${DAMAGE_VERB}`),
+    // "划了我的车" said to the shop blames the shop; a stranger who did it is named ("有人划了我的车").
+    chinese: new RegExp(
+      `(?:你们|你家|贵店|师傅|工人|员工|上次|保养|修车|洗车).{0,12}${DAMAGE_VERB}|把我(?:的)?(?:车|爱车).{0,8}${DAMAGE_VERB}|(?<!人|谁|贼|偷)(?:(?<![计规策])划|刮花|蹭|弄坏|搞坏|弄脏|搞脏)(?:坏|花|伤|脏)?了我(?:的)?(?:车|爱车)`,
+    ),
     english:
       /\b(?:you|your (?:guys|mechanics?|technicians?|staff|people|shop|team|workers?)|someone at your)\b.{0,30}\b(?:scratched|dented|damaged|broke|lost|stole|ruined|messed up|cracked)\b|\b(?:scratch|dent|damage)\w*\b.{0,30}\b(?:after|during|since) (?:the|my|your) (?:last )?(?:service|repair|visit)/,
   },
@@ -117,3 +122,22 @@ export function findComplaint(chinese: string, english: string, symptom: boolean
 
 /** The reasons that make a complaint a complaint even when the message is also a survey answer. */
 export const STRONG_COMPLAINT_REASONS: ReadonlySet<string> = new Set(['explicit', 'damage', 'after-service', 'regulator', 'media', 'legal']);
+
+/**
+ * The reasons a message carries when it is already known to be a complaint (said in the
+ * complaint conversation, a survey comment after a low score, words an advisor took down):
+ * here safety words count on their own, so "刹车失灵差点出事" told as a complaint is a 重大投诉,
+ * although on its own it is a symptom to book in.
+ */
+export function reasonsWithinComplaint(text: string): ComplaintSignal {
+  const t = prepareText(text);
+  const reasons = new Set(findComplaint(t.chinese, t.english, findSymptom(t.chinese, t.english).found)?.reasons ?? []);
+  let severe = false;
+  for (const rule of RULES) {
+    if (rule.chinese?.test(t.chinese) || rule.english?.test(t.english)) {
+      reasons.add(rule.reason);
+      severe ||= rule.severe;
+    }
+  }
+  return { severe, reasons: [...reasons] };
+}
