@@ -30,7 +30,7 @@ type HandoffState = HandoffInput;
 
 export const handoffDialog: Flow<HandoffState, HandoffInput, null> = {
   id: HANDOFF,
-  serves: ['handoff', 'complaint'],
+  serves: ['handoff'],
 
   async begin(ctx, input) {
     const state: HandoffState = { ...input };

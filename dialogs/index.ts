@@ -14,12 +14,13 @@ import { priceDialog } from './price-dialog';
 import { handoffDialog } from './handoff-dialog';
 import { extraWorkDialog } from './extra-work-dialog';
 import { surveyDialog } from './survey-dialog';
+import { complaintDialog } from './complaint-dialog';
 import { noShowDialog } from './no-show-dialog';
 import { maintenanceDueDialog } from './maintenance-due-dialog';
 
 export function createConversation(): ConversationEngine {
   return new ConversationEngine(
-    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog, surveyDialog, noShowDialog, maintenanceDueDialog],
+    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog, surveyDialog, complaintDialog, noShowDialog, maintenanceDueDialog],
     mainDialog,
   );
 }

@@ -19,6 +19,7 @@ import { PRICE, priceDialog, type PriceInput } from './price-dialog';
 import { HANDOFF, type HandoffInput } from './handoff-dialog';
 import { EXTRA_WORK, type ExtraWorkInput } from './extra-work-dialog';
 import { SURVEY, type SurveyInput } from './survey-dialog';
+import { COMPLAINT, type ComplaintInput } from './complaint-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
 import { day, hoursText, money, name, when as formatWhen } from './format';
 import type { PlainKey } from './i18n';
@@ -124,11 +125,11 @@ async function route(ctx: FlowContext, state: MainState, request: CustomerReques
     case 'handoff':
       return { replace: HANDOFF, input: { reason: 'customer-request', said: null, mobile: request.mobile } satisfies HandoffInput };
     case 'complaint':
-      return { replace: HANDOFF, input: { reason: 'complaint', said: request.text, mobile: request.mobile } satisfies HandoffInput };
+      return { replace: COMPLAINT, input: { said: request.text, signal: request.complaint, mobile: request.mobile } satisfies ComplaintInput };
     case 'survey_answer':
       // "5分" or "给你们打个分" while a survey waits: the survey, with the score as its first answer.
       if (ctx.customer && (await ctx.desk.openSurvey(ctx.customer.id))) return { replace: SURVEY, input: { score: request.score } satisfies SurveyInput };
-      if (request.score !== null && request.score <= 2) return { replace: HANDOFF, input: { reason: 'complaint', said: request.text } satisfies HandoffInput };
+      if (request.score !== null && request.score <= 2) return { replace: COMPLAINT, input: { said: request.text, signal: request.complaint, mobile: request.mobile } satisfies ComplaintInput };
       // "回访 / 给你们打个分" with nothing to rate: say so, and that anything can be told here.
       ctx.say(ctx.t(request.rule === 'survey_answer.rating' && request.score === null ? 'survey.noneOpen' : 'feedback.thanks'));
       return { done: null };

@@ -11,7 +11,7 @@ import type { Option, Question } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
 import type { SurveyQuestion, SurveyView } from '../services/desk/types';
 import type { PlainKey } from './i18n';
-import { HANDOFF, type HandoffInput } from './handoff-dialog';
+import { COMPLAINT, type ComplaintInput } from './complaint-dialog';
 
 export const SURVEY = 'survey';
 
@@ -32,6 +32,8 @@ interface SurveyState {
   total: number;
   /** The customer's own words were a complaint: after the survey, it is handled as one. */
   complaint?: string;
+  /** Scores given in this conversation, for the complaint a low one opens. */
+  scores?: Record<string, number>;
 }
 
 const TEXT: Record<string, PlainKey> = {
@@ -146,6 +148,7 @@ async function record(ctx: FlowContext, state: SurveyState, q: SurveyQuestion, s
     return { done: null };
   }
   state.answered += 1;
+  if (score !== null && q.kind === 'scale') state.scores = { ...state.scores, [q.code]: score };
   state.queue = state.queue.filter((x) => x.code !== q.code);
   return nextStep(ctx, state);
 }
@@ -163,9 +166,15 @@ async function finish(ctx: FlowContext, state: SurveyState): Promise<Step<null>>
     ctx.say(ctx.t(result.reason === 'expired' ? 'survey.expired' : 'survey.closed'));
     return { done: null };
   }
-  if (state.complaint) return { replace: HANDOFF, input: { reason: 'complaint', said: state.complaint } satisfies HandoffInput };
+  if (state.complaint || result.finished.lowScore) {
+    // A low score or a complaint in the comment is a complaint now, on the survey's thread:
+    // the customer hears who will call and by when before the conversation ends.
+    const scores = state.scores ?? {};
+    const summary = ctx.t('complaint.surveySaid', { overall: scores.overall != null ? `${scores.overall}/5` : '–', recommend: scores.recommend != null ? `${scores.recommend}/10` : '–' });
+    const said = state.complaint ? `${state.complaint}\n${summary}` : summary;
+    return { replace: COMPLAINT, input: { said, signal: state.complaint ? ctx.request.complaint : null, surveyId: state.surveyId } satisfies ComplaintInput };
+  }
   if (result.finished.answered === 0) ctx.say(ctx.t('survey.nothing'));
-  else if (result.finished.lowScore) ctx.say(ctx.t('survey.thanksLow'));
   else ctx.say(ctx.t('survey.thanks'));
   return { done: null };
 }

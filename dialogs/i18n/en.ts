@@ -399,4 +399,12 @@ export const en: { [K in keyof typeof zh]: string } = {
   'survey.noneOpen': 'There is no survey waiting for you right now. If you have any comments about our service, just tell me here.',
   'complaint.followup': 'About your complaint: {advisor} will contact you by {due}.',
   'complaint.restated': 'We are sorry we did not contact you about your complaint in time. {advisor} will contact you by {due}; the service manager knows too.',
+  'complaint.askWhat': 'I am very sorry about this. Could you tell me what happened (which visit, what went wrong)? The more you tell me, the faster we can sort it out.',
+  'complaint.exampleWhat': 'e.g. "there is a new scratch on the door since last week\'s service", or "skip"',
+  'complaint.askMobile': 'Which mobile number can a service advisor call you on? (Or reply "skip" and we will answer you here.)',
+  'complaint.noDetails': '(the customer wants to complain and did not say more)',
+  'complaint.opened': 'I have recorded this as a complaint. {advisor} is handling it and will contact you by {due}.',
+  'complaint.added': 'I have added this to your complaint. {advisor} will contact you by {due}.',
+  'complaint.managerTold': 'We take this very seriously: the service manager has been told as well.',
+  'complaint.surveySaid': 'Survey scores: overall {overall}, likelihood to recommend {recommend}',
 };

@@ -400,4 +400,12 @@ export const zh = {
   'survey.noneOpen': '目前没有需要您填写的回访。对我们的服务有任何意见或建议，直接在这里告诉我就行。',
   'complaint.followup': '关于您的投诉：{advisor}会在 {due} 前联系您。',
   'complaint.restated': '非常抱歉，关于您的投诉我们没能按时联系您。{advisor}会在 {due} 前联系您，服务经理也已知悉。',
+  'complaint.askWhat': '非常抱歉给您带来不好的体验。能说一下发生了什么吗？（哪次保养或维修、什么问题）说得越具体，我们处理得越快。',
+  'complaint.exampleWhat': '例如“上周保养后车门多了一道划痕”，不方便说可以回“跳过”',
+  'complaint.askMobile': '请留一个方便接听的手机号，服务顾问会打给您（不方便可以回“跳过”，我们会在这里回复您）：',
+  'complaint.noDetails': '（客户要投诉，未说明具体情况）',
+  'complaint.opened': '已登记为投诉，由{advisor}负责，会在 {due} 前联系您。',
+  'complaint.added': '已补充到您刚才的投诉里，{advisor}会在 {due} 前联系您。',
+  'complaint.managerTold': '这件事我们非常重视，已同时报告服务经理。',
+  'complaint.surveySaid': '回访评分：总体满意度 {overall}，推荐意愿 {recommend}',
 } as const;

@@ -27,9 +27,12 @@ import { startHandoff, type Notify } from '../handoff';
 import { isLocale, type Locale } from '../locale';
 import { startLink, verifyLink } from './link';
 import { finishSurvey, openSurvey, optIn, optOut, recordSurveyAnswer, SurveyError } from '../follow-up';
+import { openComplaint, REPEAT_WINDOW_DAYS } from '../complaints';
 import { costExplanation, decideExtraWork, openRecommendations, pendingApproval, repairOrdersOf } from '../repair-orders';
 import type {
   BookingOutcome,
+  ComplaintOutcome,
+  ComplaintRequest,
   BookingView,
   CancelOutcome,
   FrontDesk,
@@ -408,6 +411,36 @@ export class ServiceDesk implements FrontDesk {
 
   resumeFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }> {
     return optIn(this.prisma, { ...input, now: this.now() });
+  }
+
+  async openComplaint(input: ComplaintRequest): Promise<ComplaintOutcome> {
+    const now = this.now();
+    const repairOrderId = await this.complaintOrder(input, now);
+    const facts = await openComplaint(this.prisma, {
+      shopId: this.shopId,
+      customerId: input.customerId,
+      identityId: input.identityId,
+      contact: input.mobile ? { mobile: input.mobile } : null,
+      repairOrderId,
+      source: input.source,
+      said: input.said,
+      signal: input.signal,
+      conversationKey: input.conversationKey,
+      now,
+    });
+    return { created: facts.created, severity: facts.severity, owner: facts.owner ? { name: facts.owner.name } : null, dueAt: facts.dueAt, managersTold: facts.managersTold.length };
+  }
+
+  /** The repair order a complaint is about: the survey's, else the customer's latest within the repeat window. */
+  private async complaintOrder(input: ComplaintRequest, now: Date): Promise<string | null> {
+    if (input.surveyId) {
+      const survey = await this.prisma.survey.findFirst({ where: { id: input.surveyId, customerId: input.customerId ?? undefined }, select: { repairOrderId: true } });
+      if (survey) return survey.repairOrderId;
+    }
+    if (!input.customerId) return null;
+    const since = new Date(now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000);
+    const order = await this.prisma.repairOrder.findFirst({ where: { customerId: input.customerId, shopId: this.shopId, checkedInAt: { gte: since } }, orderBy: { checkedInAt: 'desc' }, select: { id: true } });
+    return order?.id ?? null;
   }
 
 }

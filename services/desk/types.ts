@@ -11,6 +11,7 @@ import type { LocalDate } from '../time';
 import type { WantedTime } from '../time';
 import type { OpeningWindow } from '../calendar';
 import type { Locale } from '../locale';
+import type { ComplaintSignal } from '../understanding/types';
 import type { CostExplanation, DecisionOutcome, ExtraWorkDecisionKind, PendingApprovalView, Recommendation, RepairOrderSummary } from '../repair-orders/types';
 
 export interface Bilingual {
@@ -238,4 +239,32 @@ export interface FrontDesk {
   stopFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }>;
   /** "恢复提醒 / resume reminders". */
   resumeFollowUp(input: { customerId: string; channel: string }): Promise<{ changed: boolean }>;
+
+  /**
+   * 投诉: opens a complaint (or adds these words to the one said in the same thread within the
+   * hour), linked to the survey's repair order or the customer's latest one; its owner's task is
+   * pushed to them by the service. Returns who will call back and by when.
+   */
+  openComplaint(input: ComplaintRequest): Promise<ComplaintOutcome>;
+}
+
+export interface ComplaintRequest {
+  identityId: string;
+  customerId: string | null;
+  said: string;
+  signal: ComplaintSignal | null;
+  /** A number to call back, given in the conversation (unregistered customers). */
+  mobile: string | null;
+  /** The conversation (for one thread per complaint); null for a survey's, whose thread is its repair order. */
+  conversationKey: string | null;
+  source: 'chat' | 'survey';
+  surveyId: string | null;
+}
+
+export interface ComplaintOutcome {
+  created: boolean;
+  severity: 'NORMAL' | 'MAJOR';
+  owner: { name: string } | null;
+  dueAt: Date;
+  managersTold: number;
 }

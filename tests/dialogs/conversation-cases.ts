@@ -34,12 +34,13 @@ export const conversationCases: ConversationCase[] = [
     turns: [
       {
         say: '我要投诉，你们上次保养把我车划了',
-        reply: '非常抱歉给您带来不好的体验，您说的情况已经原样记录下来。\n已转给服务顾问处理，会在 11月28日（周六）17:00 前联系您。',
+        reply: '非常抱歉给您带来不好的体验，您说的情况已经原样记录下来。\n已登记为投诉，由张敏负责，会在 11月28日（周六）17:00 前联系您。',
       },
     ],
     after: (desk) => {
-      expect(desk.handoffs).toHaveLength(1);
-      expect(desk.handoffs[0]).toMatchObject({ reason: 'complaint', said: '我要投诉，你们上次保养把我车划了' });
+      expect(desk.complaints).toHaveLength(1);
+      expect(desk.complaints[0]).toMatchObject({ source: 'chat', said: '我要投诉，你们上次保养把我车划了', severity: 'NORMAL' });
+      expect(desk.complaints[0].signal?.reasons).toEqual(expect.arrayContaining(['explicit']));
       expect(desk.bookings).toHaveLength(0);
     },
   },

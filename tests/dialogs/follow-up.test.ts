@@ -57,17 +57,23 @@ describe('satisfaction survey (回访) in chat', () => {
   });
 
   it('English, low scores in words: recorded, and the closing words apologise', async () => {
-    const { chat, survey } = setUp({ locale: 'en' });
+    const { desk, chat, survey } = setUp({ locale: 'en' });
     expect(await chat.begin(SURVEY, {})).toContain('Overall, how satisfied are you with this service?');
     expect(await chat.say('not great')).toContain('(2) How likely are you to recommend us');
     expect(await chat.say('3')).toContain('(3) Did your advisor explain the work done and each charge to you?');
     expect(await chat.say('not really')).toContain('(4) Anything else');
-    expect(await chat.say('skip')).toContain('We are very sorry this visit did not meet your expectations.');
+    const closing = await chat.say('skip');
+    // A low score is a complaint at once: the customer hears who will call and by when.
+    expect(closing).toContain('We are very sorry this visit did not meet your expectations.');
+    expect(closing).toContain('I have recorded this as a complaint. 张敏 is handling it and will contact you by Sat 28 Nov 17:00.');
     expect(survey().answers.overall?.score).toBeLessThanOrEqual(2);
     expect(survey().answers.recommend?.score).toBe(3);
     expect(survey().answers.explained?.score).toBe(0);
     expect(survey().lowScore).toBe(true);
     expect(survey().status).toBe('ANSWERED');
+    expect(desk.complaints).toEqual([
+      expect.objectContaining({ source: 'survey', surveyId: survey().surveyId, conversationKey: null, said: 'Survey scores: overall 2/5, likelihood to recommend 3/10', severity: 'NORMAL' }),
+    ]);
   });
 
   it('Teams: the scales are buttons, 0–10 pressed by its label', async () => {
@@ -98,10 +104,12 @@ describe('satisfaction survey (回访) in chat', () => {
     await chat.say('没讲清楚');
     const reply = await chat.say('洗车的时候把我车门划了，我要投诉');
     expect(reply).toContain('非常抱歉');
+    expect(reply).toContain('已登记为投诉，由张敏负责，会在 11月28日（周六）17:00 前联系您。');
     expect(reply).not.toContain('感谢您的评价');
     expect(survey().answers.comment?.comment).toBe('洗车的时候把我车门划了，我要投诉');
-    expect(desk.handoffs).toHaveLength(1);
-    expect(desk.handoffs[0]).toMatchObject({ reason: 'complaint', said: '洗车的时候把我车门划了，我要投诉' });
+    expect(desk.complaints).toHaveLength(1);
+    expect(desk.complaints[0]).toMatchObject({ source: 'survey', said: '洗车的时候把我车门划了，我要投诉\n回访评分：总体满意度 2/5，推荐意愿 5/10' });
+    expect(desk.complaints[0].signal?.reasons).toEqual(expect.arrayContaining(['damage']));
   });
 
   it('"给你们打5分" while a survey waits answers its first question; a request mid-survey is served and "回访" carries on', async () => {
@@ -138,12 +146,13 @@ describe('satisfaction survey (回访) in chat', () => {
     expect(survey().answers).toEqual({});
   });
 
-  it('a score with no survey open is thanked (or a low one handed to a person), never lost in a loop', async () => {
+  it('a score with no survey open is thanked (or a low one taken as a complaint), never lost in a loop', async () => {
     const desk = new FakeDesk(() => DIALOG_NOW);
     const chat = withCustomer(desk);
     expect(await chat.say('给你们打5分')).toBe('感谢您的评价！我们会继续改进服务。');
-    await chat.say('1分');
-    expect(desk.handoffs).toHaveLength(1);
+    expect(await chat.say('回访')).toContain('目前没有需要您填写的回访');
+    expect(await chat.say('1分')).toContain('已登记为投诉');
+    expect(desk.complaints).toEqual([expect.objectContaining({ source: 'chat', said: '1分' })]);
   });
 });
 
@@ -238,5 +247,44 @@ describe('退订 / resume reminders, at any point', () => {
     expect(reply).toContain('好的，已恢复保养提醒和回访。');
     expect(reply).toContain('您希望哪天几点到店');
     expect(desk.optedOut.size).toBe(0);
+  });
+});
+
+describe('complaints (投诉) in chat', () => {
+  it('a bare "我要投诉" is asked what happened, and the words are kept whole', async () => {
+    const desk = new FakeDesk(() => DIALOG_NOW);
+    const chat = withCustomer(desk);
+    expect(await chat.say('我要投诉')).toContain('能说一下发生了什么吗');
+    const reply = await chat.say('上周保养完发现车门多了一道划痕');
+    expect(reply).toContain('已登记为投诉，由张敏负责，会在 11月28日（周六）17:00 前联系您。');
+    expect(desk.complaints).toEqual([expect.objectContaining({ said: '我要投诉\n上周保养完发现车门多了一道划痕', source: 'chat', conversationKey: 'wechat/conv-identity-1' })]);
+  });
+
+  it('"跳过" at what happened still records it; the call-back finds out', async () => {
+    const desk = new FakeDesk(() => DIALOG_NOW);
+    const chat = withCustomer(desk, { locale: 'en' });
+    expect(await chat.say('I want to complain')).toContain('Could you tell me what happened');
+    expect(await chat.say('skip')).toContain('I have recorded this as a complaint.');
+    expect(desk.complaints).toHaveLength(1);
+  });
+
+  it('a threat to go to 12315 is a 重大投诉: the customer hears the manager was told', async () => {
+    const desk = new FakeDesk(() => DIALOG_NOW);
+    const chat = withCustomer(desk);
+    const reply = await chat.say('你们把我刹车片装反了，太危险了，我要去12315投诉你们');
+    expect(reply).toContain('已登记为投诉');
+    expect(reply).toContain('已同时报告服务经理');
+    expect(desk.complaints[0].severity).toBe('MAJOR');
+  });
+
+  it('someone not registered is asked for a number (which can be skipped); more words go to the same complaint', async () => {
+    const desk = new FakeDesk(() => DIALOG_NOW);
+    const chat = new DialogTestClient(desk);
+    expect(await chat.say('你们服务太差了，等了三个小时没人管')).toContain('请留一个方便接听的手机号');
+    expect(await chat.say('13912345678')).toContain('已登记为投诉');
+    expect(desk.complaints[0]).toMatchObject({ mobile: '13912345678', customerId: null });
+    expect(await chat.say('而且洗车还把我车划了，我要投诉')).toContain('已补充到您刚才的投诉里');
+    expect(desk.complaints).toHaveLength(1);
+    expect(desk.complaints[0].words).toHaveLength(2);
   });
 });

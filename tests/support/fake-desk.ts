@@ -40,6 +40,8 @@ import type {
   VehicleView,
   Wording,
   SurveyView,
+  ComplaintRequest,
+  ComplaintOutcome,
   RecordedAnswer,
   FinishedSurvey,
   SurveyErrorCode,
@@ -392,5 +394,23 @@ export class FakeDesk implements FrontDesk {
 
   async resumeFollowUp(input: { customerId: string }): Promise<{ changed: boolean }> {
     return { changed: this.optedOut.delete(input.customerId) };
+  }
+
+  /** Complaints as the service keeps them: one per thread, MAJOR when the words were severe. */
+  readonly complaints: Array<ComplaintRequest & { severity: 'NORMAL' | 'MAJOR'; words: string[] }> = [];
+
+  async openComplaint(input: ComplaintRequest): Promise<ComplaintOutcome> {
+    const thread = (c: ComplaintRequest) => c.conversationKey ?? `${c.source}:${c.surveyId ?? '-'}`;
+    const same = this.complaints.find((c) => thread(c) === thread(input));
+    const severe = Boolean(input.signal?.severe);
+    const dueAt = new Date('2026-11-28T09:00:00Z');
+    if (same) {
+      same.words.push(input.said);
+      if (severe) same.severity = 'MAJOR';
+      return { created: false, severity: same.severity, owner: { name: '张敏' }, dueAt, managersTold: 0 };
+    }
+    const severity = severe ? 'MAJOR' : 'NORMAL';
+    this.complaints.push({ ...input, severity, words: [input.said] });
+    return { created: true, severity, owner: { name: '张敏' }, dueAt, managersTold: severity === 'MAJOR' ? 1 : 0 };
   }
 }
