@@ -17,7 +17,8 @@ import { callbackDeadline, HANDOFF_TIMEOUT_JOB_KIND } from '../services/handoff'
 import { shopCalendar } from '../services/shop-snapshot';
 import { APPROVAL_EXPIRY_JOB_KIND, PROMISE_CHECK_JOB_KIND, checkPromise, expireApproval } from '../services/repair-orders';
 import { formatLocal } from '../services/time';
-import { checkComplaintDeadline, COMPLAINT_SLA_JOB_KIND } from '../services/complaints';
+import { checkComplaintDeadline, COMPLAINT_SLA_JOB_KIND, openComplaint } from '../services/complaints';
+import { complaintIn } from '../services/understanding';
 import { formatFen } from '../services/costs';
 import { CUSTOMER_NOTICE_JOB_KIND, type CustomerNotice } from '../services/repair-orders';
 import { EXTRA_WORK } from '../dialogs/extra-work-dialog';
@@ -123,7 +124,37 @@ function noticeFacts(notice: CustomerNotice, locale: Locale, timeZone: string): 
   }
 }
 
+/**
+ * A low survey score is a complaint (issue 10): opened on the survey's thread, so one the
+ * customer already heard about in the survey conversation is the same complaint, and the
+ * customer who stopped half-way is told who will call and by when. At most one per survey's
+ * repair order, however often the job runs.
+ */
+function complaintFromLowScore(prisma: PrismaClient): OnLowScore {
+  return async (low, { now }) => {
+    const already = await prisma.complaint.findFirst({ where: { repairOrderId: low.repairOrderId, source: 'survey' }, select: { id: true } });
+    if (already) return;
+    const customer = await prisma.customer.findUnique({ where: { id: low.customerId }, select: { locale: true } });
+    const locale: Locale = customer?.locale === 'en' ? 'en' : 'zh';
+    const summary = t(locale, 'complaint.surveySaid', { overall: low.overall != null ? `${low.overall}/5` : '–', recommend: low.recommend != null ? `${low.recommend}/10` : '–' });
+    const comment = low.comment?.trim() || null;
+    await openComplaint(prisma, {
+      shopId: low.shopId,
+      customerId: low.customerId,
+      repairOrderId: low.repairOrderId,
+      vehicleId: low.vehicleId,
+      source: 'survey',
+      said: comment ? `${comment}\n${summary}` : summary,
+      signal: comment ? complaintIn(comment) : null,
+      conversationKey: null,
+      notifyCustomer: true,
+      now,
+    });
+  };
+}
+
 export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger, options: { beginFlow?: BeginFlow; onLowScore?: OnLowScore } = {}): Record<string, JobHandler> {
+  const onLowScore = options.onLowScore ?? complaintFromLowScore(prisma);
   return {
     /**
      * What a repair order's customer must hear (checked in, waiting for your decision, ready,
@@ -219,9 +250,9 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
     [SURVEY_SEND_JOB_KIND]: async (payload, { now }) => {
       await sendSurvey(prisma, { surveyId: String(payload.surveyId), now });
     },
-    /** A low survey score: the complaint hook (options.onLowScore), or an advisor task without it. */
+    /** A low survey score: a complaint (complaintFromLowScore unless the caller gives another hook). */
     [SURVEY_LOW_SCORE_JOB_KIND]: async (payload, { now }) => {
-      await handOverLowScore(prisma, { surveyId: String(payload.surveyId), now }, options.onLowScore);
+      await handOverLowScore(prisma, { surveyId: String(payload.surveyId), now }, onLowScore);
     },
   };
 }

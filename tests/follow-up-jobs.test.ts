@@ -401,7 +401,7 @@ describe('satisfaction survey', () => {
     expect(invites.map((n) => [n.status, n.payload])).toEqual([['DONE', { notice: 'survey.invite', customerId: customer.id, surveyId, repairOrderId: orderId, number: expect.stringMatching(/^RO-20270306-/), plate: customer.plate }]]);
   });
 
-  it('keeps partial answers, refuses wrong ones, and hands a low score over once (no hook: an advisor task)', async () => {
+  it("keeps partial answers, refuses wrong ones, and hands a low score over once (the bot's hook: a complaint)", async () => {
     const open = (await openSurvey(w.db.prisma, { customerId: customer.id, now: w.now() }))!;
     expect(open).toMatchObject({ surveyId, repairOrderId: orderId, plate: customer.plate, next: { code: 'overall' }, answers: {} });
     expect(await surveyQuestions(w.db.prisma, w.shopId)).toEqual(open.questions);
@@ -425,9 +425,17 @@ describe('satisfaction survey', () => {
     expect(await refusal(answer('overall', 5))).toBe('closed');
     await runner().runDue();
     await runner().runDue();
-    const tasks = await w.db.prisma.advisorTask.findMany({ where: { kind: 'LOW_SCORE', customerId: customer.id } });
-    expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ dedupeKey: `survey:${surveyId}`, advisorId: w.advisorId, details: expect.objectContaining({ repairOrderId: orderId, overall: 2, recommend: 5, explained: false, comment: '等了很久，也没人解释费用' }) });
+    // One complaint on the repair order, in the customer's words with the scores; its owner's task;
+    // the customer told who will call by when (complaint.followup), however often the job ran.
+    const complaints = await w.db.prisma.complaint.findMany({ where: { customerId: customer.id } });
+    expect(complaints).toHaveLength(1);
+    expect(complaints[0]).toMatchObject({ source: 'survey', repairOrderId: orderId, description: '等了很久，也没人解释费用\n回访评分：总体满意度 2/5，推荐意愿 5/10' });
+    const tasks = await w.db.prisma.advisorTask.findMany({ where: { kind: 'COMPLAINT', customerId: customer.id } });
+    expect(tasks.map((task) => task.complaintId)).toEqual([complaints[0].id]);
+    expect((await noticesFor(customer.id, 'complaint.followup')).map((n) => n.payload)).toEqual([expect.objectContaining({ complaintId: complaints[0].id, restated: false })]);
+    await w.db.prisma.job.updateMany({ where: { dedupeKey: `survey-low-score:${surveyId}` }, data: { status: 'PENDING', runAt: w.now() } });
+    await runner().runDue();
+    expect(await w.db.prisma.complaint.count({ where: { customerId: customer.id } })).toBe(1);
   });
 
   it('with the complaint hook wired, a low score goes to it (after a short grace for a comment), CSI questions the shop switched on included', async () => {

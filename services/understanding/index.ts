@@ -23,13 +23,19 @@ import { findMileage, findScore, withoutMileage } from './quantities';
 import { findServices } from './services';
 import { findSymptom } from './symptoms';
 import { prepareText } from './text';
-import type { CustomerRequest, UnderstandingContext } from './types';
+import type { ComplaintSignal, CustomerRequest, UnderstandingContext } from './types';
 import { namesPastDay, newTime, wantedTime } from './when';
 
 export type { CustomerRequest, ComplaintSignal, Intent, OpeningWindow, ServiceMention, UnderstandingContext } from './types';
 export { INTENTS } from './types';
 export { detectLocale, type LocaleDetection } from './locale';
 export { INTENT_RULES } from './intents';
+/** The complaint signal of a text on its own (a survey comment read by a job), without the rest of understand(). */
+export function complaintIn(text: string): ComplaintSignal | null {
+  const t = prepareText(text.replace(INVISIBLE, '').trim());
+  return findComplaint(t.chinese, t.english, findSymptom(t.chinese, t.english).found);
+}
+
 export { inspectionItem } from './services';
 export { parseChineseNumber } from './numbers';
 
