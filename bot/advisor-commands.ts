@@ -1,12 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { PrismaClient } from '../services/db/client';
-import { completeTask, openTasks, TaskNotFoundError } from '../services/advisor-tasks';
-import { formatLocal } from '../services/time';
 import { maskMobile } from '../services/registration';
 import { isLocale, type Locale } from '../services/locale';
 import { t } from '../dialogs';
 import { handleRepairCommand, isRepairCommand } from './advisor-repair-commands';
 import { KPI_COMMAND, kpiText } from './advisor-kpi';
+import { handleTaskCommand, isTaskCommand } from './advisor-tasks-chat';
 import { acceptHandoff, activeHandoffOfAdvisor, endHandoff, handoffCustomerIdentity, type Notify } from '../services/handoff';
 
 /**
@@ -15,8 +14,6 @@ import { acceptHandoff, activeHandoffOfAdvisor, endHandoff, handoffCustomerIdent
  */
 const ACCEPT = /^(接入|接|accept|take)$/i;
 const END = /^(结束|结束人工|end|end chat)$/i;
-const TASKS = /^(任务|待办|我的任务|tasks?|my tasks|todo)$/i;
-const DONE = /^(完成|done)\s*#?(\d{1,3})$/i;
 
 function customerLocale(value: string): Locale {
   return isLocale(value) ? value : 'zh';
@@ -24,7 +21,7 @@ function customerLocale(value: string): Locale {
 
 export async function handleAdvisorMessage(
   context: TurnContext,
-  input: { prisma: PrismaClient; advisorId: string; shopId: string; text: string; now: Date; timeZone: string; locale: Locale; notify?: Notify },
+  input: { prisma: PrismaClient; advisorId: string; shopId: string; text: string; now: Date; timeZone: string; locale: Locale; notify?: Notify; activityId?: string | null },
 ): Promise<void> {
   const { prisma, locale } = input;
   const text = input.text.trim();
@@ -49,7 +46,7 @@ export async function handleAdvisorMessage(
     await say(t(locale, 'advisor.ended'));
     return;
   }
-  if (active && !TASKS.test(text) && !DONE.test(text) && !KPI_COMMAND.test(text) && !isRepairCommand(text)) {
+  if (active && !isTaskCommand(text) && !KPI_COMMAND.test(text) && !isRepairCommand(text)) {
     const customerIdentity = await handoffCustomerIdentity(prisma, active);
     const advisor = await prisma.advisor.findUniqueOrThrow({ where: { id: input.advisorId } });
     if (!customerIdentity || !input.notify) {
@@ -59,38 +56,9 @@ export async function handleAdvisorMessage(
     await input.notify(customerIdentity.id, t(customerLocale(active.customer.locale), 'handoff.fromAdvisor', { advisor: advisor.name, text }));
     return;
   }
-  const done = DONE.exec(text);
-  const tasks = await openTasks(input.prisma, input.advisorId, input.now);
-  if (done) {
-    const task = tasks[Number(done[2]) - 1];
-    if (!task) {
-      await say(t(locale, 'advisor.noSuchTask', { n: done[2] }));
-      return;
-    }
-    try {
-      await completeTask(input.prisma, { advisorId: input.advisorId, taskId: task.id, now: input.now });
-      await say(t(locale, 'advisor.taskDone', { title: task.title }));
-    } catch (error) {
-      if (!(error instanceof TaskNotFoundError)) throw error;
-      await say(t(locale, 'advisor.taskGone'));
-    }
-    return;
-  }
-  if (TASKS.test(text)) {
-    if (tasks.length === 0) {
-      await say(t(locale, 'advisor.noTasks'));
-      return;
-    }
-    const list = tasks.map((task, i) =>
-      t(locale, 'advisor.taskLine', {
-        n: i + 1,
-        late: task.dueAt < input.now ? t(locale, 'advisor.overdue') : '',
-        title: task.title,
-        who: task.customer ? `${task.customer.name} ${maskMobile(task.customer.mobile)} ${task.customer.vehicles.map((v) => v.plate).join('/')}` : '',
-        due: formatLocal(task.dueAt, input.timeZone, locale),
-      }),
-    );
-    await say(t(locale, 'advisor.tasks', { list: list.join('\n') }));
+  const tasks = await handleTaskCommand(text, { prisma, advisorId: input.advisorId, now: input.now, timeZone: input.timeZone, locale }, { idempotencyKey: input.activityId ?? null });
+  if (tasks !== null) {
+    await say(tasks);
     return;
   }
   if (KPI_COMMAND.test(text)) {

@@ -61,6 +61,8 @@ const cardSubmitSchema = z.object({
   q: z.string().max(200).optional(),
   title: z.string().max(300).optional(),
   prompt: z.string().max(400).optional(),
+  /** The note typed into an advisor task card. */
+  note: z.string().max(1000).optional(),
 });
 
 /** Per turn: the state key, the state read with the claim, and the replies held back until the commit. */
@@ -255,16 +257,6 @@ export class AftercareBot extends TeamsActivityHandler {
     for (const reply of replies) await send(renderOutbound(reply, identity.channel));
   }
 
-  /** Sends each new manager task to the manager's linked chat accounts, in their language. */
-  private async pushManagerTasks(taskIds: string[]): Promise<void> {
-    const tasks = await this.options.prisma.advisorTask.findMany({ where: { id: { in: taskIds } }, include: { advisor: { include: { identities: true } } } });
-    for (const task of tasks) {
-      for (const identity of task.advisor?.identities ?? []) {
-        await this.options.notify!(identity.id, t('zh', 'advisor.taskPush', { title: task.title })).catch(() => {});
-      }
-    }
-  }
-
   /** Universal Actions (Action.Execute): the same choice as a submit, answered with the decided card. */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const data = cardSubmitSchema.safeParse(invokeValue?.action?.data ?? {});
@@ -341,16 +333,18 @@ export class AftercareBot extends TeamsActivityHandler {
       });
       if (linked.ok) await context.sendActivity(t(locale, 'advisor.linked', { name: linked.advisorName }));
       else await context.sendActivity(t(locale, linked.reason === 'locked' ? 'advisor.linkLocked' : 'advisor.linkFailed'));
-      // A lockout is the managers' business at once: their tasks are pushed to them.
-      if (!linked.ok && linked.managerTaskIds?.length && this.options.notify) await this.pushManagerTasks(linked.managerTaskIds);
+      // A lockout is the managers' business at once: their tasks are pushed by the advisor.task-push job.
       return locale;
     }
     if (identity.advisorId) {
+      // An advisor's card buttons carry the command they stand for ("done #k3x9qa"), a note its text.
+      const command = text || (press ? [press.choice, press.note?.trim()].filter(Boolean).join(' ') : '');
       await handleAdvisorMessage(context, {
         prisma: this.options.prisma,
         advisorId: identity.advisorId,
         shopId: this.options.shop.id,
-        text,
+        text: command,
+        activityId: activity.id ?? null,
         now,
         timeZone: this.options.shop.timeZone,
         locale,

@@ -28,6 +28,7 @@ import { SURVEY, type SurveyInput } from '../dialogs/survey-dialog';
 import type { Activity } from 'botbuilder';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
+import { TASK_PUSH_JOB_KIND, taskPushHandler } from './advisor-tasks-chat';
 import type { NoticeFacts } from '../services/config';
 import { bookingReference } from '../services/desk';
 
@@ -186,6 +187,8 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       const text = noticeText(notice, locale, customer.shop.timeZone);
       if (text) await messenger.send(identity.id, text, { notice: noticeFacts(notice, locale, customer.shop.timeZone) });
     }),
+    /** A new (or un-snoozed) advisor task: a card or text to its owner's chat accounts. */
+    [TASK_PUSH_JOB_KIND]: taskPushHandler(prisma, messenger),
     /** The evening before a booking: remind the customer, with how to change it. */
     [REMINDER_JOB_KIND]: atMostOnce(async (payload, { now }) => {
       const booking = await prisma.booking.findUnique({
