@@ -24,6 +24,8 @@ import { t, type Locale, type PlainKey } from '../dialogs';
 import type { JobHandler } from '../services/jobs';
 import type { ProactiveMessenger } from './proactive';
 import { CARD_CHANNELS } from './channels/render';
+import { openingFor, type OpeningWindow } from '../services/calendar';
+import { shopCalendar } from '../services/shop-snapshot';
 
 export { TASK_PUSH_JOB_KIND };
 
@@ -105,9 +107,9 @@ async function resolve(ctx: Ctx, code: string | undefined, position: string | un
 
 /**
  * "2小时", "30分钟", "明天", "tomorrow", "3h": when a snoozed task comes back. Nothing said: in
- * two hours. Tomorrow means 09:00 shop time. Null when the words are not understood.
+ * two hours. Tomorrow means the next day the shop opens, at its opening time. Null when the words are not understood.
  */
-export function snoozeUntil(words: string | undefined, now: Date, timeZone: string): Date | null {
+export function snoozeUntil(words: string | undefined, now: Date, timeZone: string, openingOn: (date: LocalDate) => OpeningWindow | null = () => null): Date | null {
   const text = (words ?? '').trim().toLowerCase();
   if (!text) return new Date(now.getTime() + 2 * 3_600_000);
   const amount = /^(\d{1,3})\s*(小时|个小时|h|hr|hrs|hours?|分钟|min|mins|minutes?|天|d|days?)$/.exec(text);
@@ -117,9 +119,15 @@ export function snoozeUntil(words: string | undefined, now: Date, timeZone: stri
     const ms = /^(分钟|min)/.test(unit) ? 60_000 : /^(天|d)/.test(unit) ? 86_400_000 : 3_600_000;
     return n > 0 ? new Date(now.getTime() + n * ms) : null;
   }
-  if (/^(明天|明早|明天上午|tomorrow|tomorrow morning)$/.test(text)) {
-    const tomorrow = addDays(localParts(now, timeZone).date as LocalDate, 1);
-    return zonedInstant(tomorrow, 9 * 60, timeZone);
+  if (/^(明天|明早|明天上午|下个工作日|tomorrow|tomorrow morning|next working day)$/.test(text)) {
+    // The next day the shop opens, at its opening time (09:00 when the calendar says nothing).
+    const today = localParts(now, timeZone).date as LocalDate;
+    for (let n = 1; n <= 14; n++) {
+      const day = addDays(today, n);
+      const opening = openingOn(day);
+      if (opening) return zonedInstant(day, opening.openMinute, timeZone);
+    }
+    return zonedInstant(addDays(today, 1), 9 * 60, timeZone);
   }
   return null;
 }
@@ -152,7 +160,9 @@ export async function handleTaskCommand(text: string, ctx: Ctx, options: { idemp
     }
     m = SNOOZE.exec(said);
     if (m) {
-      const until = snoozeUntil(m[3], ctx.now, ctx.timeZone);
+      const advisor = await ctx.prisma.advisor.findUniqueOrThrow({ where: { id: ctx.advisorId }, select: { shopId: true } });
+      const calendar = await shopCalendar(ctx.prisma, advisor.shopId);
+      const until = snoozeUntil(m[3], ctx.now, ctx.timeZone, (date) => openingFor(calendar, date));
       if (!until) return t(l, 'task.snoozeFormat');
       const task = await resolve(ctx, m[1], m[2]);
       if (!task) return t(l, 'task.unknown', { ref: m[1] ? `#${m[1]}` : m[2] });

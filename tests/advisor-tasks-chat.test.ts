@@ -106,6 +106,11 @@ describe('snoozeUntil', () => {
   ])('"%s" → %s', (words, expected) => {
     expect(snoozeUntil(words, now, 'Asia/Shanghai')?.toISOString()).toBe(expected);
   });
+  it('"明天" on a Saturday is Monday at opening when Sunday is closed', () => {
+    const saturday = new Date('2026-11-28T06:00:00Z');
+    const opening = (date: string) => (date === '2026-11-29' ? null : { openMinute: 8 * 60 + 30, closeMinute: 18 * 60 });
+    expect(snoozeUntil('明天', saturday, 'Asia/Shanghai', opening)?.toISOString()).toBe('2026-11-30T00:30:00.000Z');
+  });
   it('refuses what it cannot read', () => {
     expect(snoozeUntil('下辈子', now, 'Asia/Shanghai')).toBeNull();
     expect(snoozeUntil('0小时', now, 'Asia/Shanghai')).toBeNull();
