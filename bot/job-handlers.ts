@@ -25,6 +25,7 @@ import { EXTRA_WORK } from '../dialogs/extra-work-dialog';
 import { NO_SHOW, type NoShowInput } from '../dialogs/no-show-dialog';
 import { MAINTENANCE_DUE, type MaintenanceDueInput } from '../dialogs/maintenance-due-dialog';
 import { SURVEY, type SurveyInput } from '../dialogs/survey-dialog';
+import { BOOKING_REMINDER, type BookingReminderInput } from '../dialogs/booking-reminder-dialog';
 import type { Activity } from 'botbuilder';
 import { t, type Locale } from '../dialogs/i18n';
 import type { ProactiveMessenger } from './proactive';
@@ -204,16 +205,19 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       const locale: Locale = booking.customer.locale === 'en' ? 'en' : 'zh';
       const services = booking.lines.map((l) => (locale === 'zh' ? l.catalogItem.nameZh : l.catalogItem.nameEn)).join(locale === 'zh' ? '、' : ', ');
       const when = formatLocal(booking.startsAt, booking.shop.timeZone, locale);
-      await messenger.send(
-        identity.id,
-        t(locale, 'reminder.booking', {
-          when,
-          plate: booking.vehicle.plate,
-          services,
-          shop: locale === 'zh' ? booking.shop.name : booking.shop.nameEn ?? booking.shop.name,
-        }),
-        { notice: { kind: 'booking.reminder', fields: { ref: bookingReference(booking.id), when, plate: booking.vehicle.plate, services } } },
-      );
+      const shop = locale === 'zh' ? booking.shop.name : booking.shop.nameEn ?? booking.shop.name;
+      const notice: NoticeFacts = { kind: 'booking.reminder', fields: { ref: bookingReference(booking.id), when, plate: booking.vehicle.plate, services } };
+      // The reminder asks: confirm, change or cancel right from it.
+      if (options.beginFlow) {
+        let facts: NoticeFacts | undefined = notice;
+        await options.beginFlow(identity.id, BOOKING_REMINDER, { bookingId: booking.id, when, plate: booking.vehicle.plate, services, shop } satisfies BookingReminderInput, (message) => {
+          const once = facts;
+          facts = undefined;
+          return messenger.send(identity.id, message, { notice: once });
+        });
+        return;
+      }
+      await messenger.send(identity.id, t(locale, 'reminder.booking', { when, plate: booking.vehicle.plate, services, shop }), { notice });
     }),
     /** Nobody took the handoff in time: promise a call and give the conversation back to the bot. */
     [HANDOFF_TIMEOUT_JOB_KIND]: async (payload, { now }) => {

@@ -15,12 +15,13 @@ import { handoffDialog } from './handoff-dialog';
 import { extraWorkDialog } from './extra-work-dialog';
 import { surveyDialog } from './survey-dialog';
 import { complaintDialog } from './complaint-dialog';
+import { bookingReminderDialog } from './booking-reminder-dialog';
 import { noShowDialog } from './no-show-dialog';
 import { maintenanceDueDialog } from './maintenance-due-dialog';
 
 export function createConversation(): ConversationEngine {
   return new ConversationEngine(
-    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog, surveyDialog, complaintDialog, noShowDialog, maintenanceDueDialog],
+    [mainDialog, bookingDialog, slotOfferDialog, registrationDialog, myBookingsDialog, rescheduleDialog, cancelBookingDialog, priceDialog, handoffDialog, extraWorkDialog, surveyDialog, complaintDialog, bookingReminderDialog, noShowDialog, maintenanceDueDialog],
     mainDialog,
   );
 }

@@ -67,12 +67,15 @@ describe('human handoff and scheduled jobs', () => {
     // The booking is Saturday 10:00; its reminder is due Friday 18:00 Shanghai time.
     clock = new Date('2026-11-27T10:05:00Z').getTime();
     await t.app.jobs.runDue();
-    const texts = customer.newCalls().map((c) => c.body.text).join('\n');
+    // On Teams the reminder is a card: confirm, change the time or cancel right from it.
+    const texts = customer.newCalls().map((c) => JSON.stringify(c.body)).join('\n');
     expect(texts).toContain('温馨提醒');
     expect(texts).toMatch(/11月28日（周六）\s*10:00/);
     expect(texts).toContain('沪D20001');
+    expect(texts).toContain('确认到店');
     await t.app.jobs.runDue();
     expect(customer.newCalls()).toHaveLength(0);
+    expect((await customer.press('确认到店')).reply).toContain('见！');
     const job = await t.db.prisma.job.findFirstOrThrow({ where: { kind: 'booking.reminder' } });
     expect(job.status).toBe('DONE');
   });

@@ -440,4 +440,9 @@ export const en: { [K in keyof typeof zh]: string } = {
   'task.button.note': 'Add note',
   'task.button.saveNote': 'Save note',
   'task.notePlaceholder': 'e.g. called the customer, they will come in on Monday',
+  'reminder.ask': '[{shop}] Reminder: you are booked for {when}, {plate}, {services}. Will you make it?',
+  'reminder.confirm': "Yes, I'll be there",
+  'reminder.reschedule': 'Change the time',
+  'reminder.cancel': 'Cancel the booking',
+  'reminder.confirmed': 'Great, see you {when}! Just give your plate number when you arrive.',
 };

@@ -441,4 +441,9 @@ export const zh = {
   'task.button.note': '加备注',
   'task.button.saveNote': '保存备注',
   'task.notePlaceholder': '例如：已电话联系客户，约好周一来店处理',
+  'reminder.ask': '【{shop}】温馨提醒：您预约了 {when} 为 {plate} 做{services}。会按时到店吗？',
+  'reminder.confirm': '确认到店',
+  'reminder.reschedule': '改期',
+  'reminder.cancel': '取消预约',
+  'reminder.confirmed': '好的，{when} 见！到店后报车牌即可。',
 } as const;

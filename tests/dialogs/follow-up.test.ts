@@ -3,6 +3,7 @@ import { DialogTestClient, DIALOG_NOW, withCustomer } from '../support/dialog-cl
 import { SURVEY } from '../../dialogs/survey-dialog';
 import { NO_SHOW, type NoShowInput } from '../../dialogs/no-show-dialog';
 import { MAINTENANCE_DUE, type MaintenanceDueInput } from '../../dialogs/maintenance-due-dialog';
+import { BOOKING_REMINDER } from '../../dialogs/booking-reminder-dialog';
 
 /**
  * Follow-up conversations over a fake desk (issue 10): the survey (回访) as the job opens it,
@@ -286,5 +287,40 @@ describe('complaints (投诉) in chat', () => {
     expect(await chat.say('而且洗车还把我车划了，我要投诉')).toContain('已补充到您刚才的投诉里');
     expect(desk.complaints).toHaveLength(1);
     expect(desk.complaints[0].words).toHaveLength(2);
+  });
+});
+
+describe('the reminder the evening before: confirm, move or cancel right from it', () => {
+  async function reminded(locale: 'zh' | 'en' = 'zh') {
+    const desk = new FakeDesk(() => DIALOG_NOW);
+    const chat = withCustomer(desk, { locale });
+    const c = desk.customers[0];
+    await desk.book({ customerId: c.id, vehicleId: c.vehicles[0].id, serviceIds: ['pm-regular'], startsAt: new Date('2026-11-28T02:00:00Z'), quotedTotalFen: 0, notes: null, channel: 'wechat' });
+    const text = await chat.begin(BOOKING_REMINDER, { bookingId: desk.bookings[0].id, when: '11月28日（周六）10:00', plate: '沪A12345', services: '常规保养', shop: '安途汽车' });
+    return { desk, chat, text };
+  }
+
+  it('asks, and "好的" confirms without changing anything', async () => {
+    const { desk, chat, text } = await reminded();
+    expect(text).toContain('您预约了 11月28日（周六）10:00 为 沪A12345 做常规保养。会按时到店吗？');
+    expect(text).toContain('1. 确认到店\n2. 改期\n3. 取消预约');
+    expect(await chat.say('好的')).toBe('好的，11月28日（周六）10:00 见！到店后报车牌即可。');
+    expect(desk.bookings[0].status).toBe('CONFIRMED');
+  });
+
+  it('a new time in the reply moves that booking', async () => {
+    const { desk, chat } = await reminded();
+    const reply = await chat.say('改到下周一上午10点');
+    expect(reply).toContain('11月30日（周一）10:00');
+    await chat.say('确认');
+    expect(desk.bookings[0].startsAt.toISOString()).toBe('2026-11-30T02:00:00.000Z');
+  });
+
+  it('"3" cancels it, confirmed and with a reason asked, as any cancel', async () => {
+    const { desk, chat } = await reminded();
+    expect(await chat.say('3')).toContain('确认取消');
+    expect(await chat.say('确认')).toContain('请问取消的原因');
+    expect(await chat.say('跳过')).toContain('已取消预约');
+    expect(desk.bookings[0].status).toBe('CANCELLED');
   });
 });
