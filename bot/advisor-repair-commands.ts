@@ -35,6 +35,7 @@ import { formatLocal } from '../services/time';
 import type { Locale } from '../services/locale';
 import { t, type PlainKey } from '../dialogs';
 import { settlementText } from '../dialogs/settlement-text';
+import { REPAIR_STATUS_KEYS } from '../dialogs/format';
 
 export interface RepairCommandContext {
   prisma: PrismaClient;
@@ -66,15 +67,7 @@ const LIST = /^(?:维修单|在修|orders|repair orders)$/i;
 
 const URGENCY: Record<string, 'RED' | 'YELLOW' | 'GREEN'> = { 红: 'RED', red: 'RED', 黄: 'YELLOW', yellow: 'YELLOW', 绿: 'GREEN', green: 'GREEN' };
 const DECISION: Record<string, 'APPROVED' | 'DEFERRED' | 'DECLINED'> = { 同意: 'APPROVED', approve: 'APPROVED', 下次: 'DEFERRED', later: 'DEFERRED', 不做: 'DECLINED', decline: 'DECLINED' };
-const STATUS_KEYS: Record<RepairOrderStatus, PlainKey> = {
-  CHECKED_IN: 'status.CHECKED_IN',
-  IN_PROGRESS: 'status.IN_PROGRESS',
-  AWAITING_APPROVAL: 'status.AWAITING_APPROVAL',
-  READY: 'status.READY',
-  DELIVERED: 'status.DELIVERED',
-  CLOSED: 'status.CLOSED',
-  CANCELLED: 'status.CANCELLED',
-};
+const STATUS_KEYS: Record<RepairOrderStatus, PlainKey> = REPAIR_STATUS_KEYS;
 
 /** True when the text is one of the commands above (so a handoff relay does not swallow it). */
 export function isRepairCommand(text: string): boolean {

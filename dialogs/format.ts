@@ -5,7 +5,8 @@
 import { formatFen } from '../services/costs';
 import { formatLocal, formatLocalDate, formatWanted, minuteToTime, type LocalDate, type WantedTime } from '../services/time';
 import type { Locale } from '../services/locale';
-import type { Bilingual, ServiceView } from '../services/desk/types';
+import type { Bilingual, RepairOrderSummary, ServiceView } from '../services/desk/types';
+import type { PlainKey } from './i18n';
 import type { OpeningWindow } from '../services/calendar';
 import type { FlowContext } from './core/flow';
 
@@ -41,3 +42,14 @@ export function hoursText(window: OpeningWindow): string {
 export function hours(minutes: number): number {
   return Math.round((minutes / 60) * 10) / 10;
 }
+
+/** A repair order's status in words: one table for the customer's and the advisor's messages. */
+export const REPAIR_STATUS_KEYS: Record<RepairOrderSummary['status'], PlainKey> = {
+  CHECKED_IN: 'status.CHECKED_IN',
+  IN_PROGRESS: 'status.IN_PROGRESS',
+  AWAITING_APPROVAL: 'status.AWAITING_APPROVAL',
+  READY: 'status.READY',
+  DELIVERED: 'status.DELIVERED',
+  CLOSED: 'status.CLOSED',
+  CANCELLED: 'status.CANCELLED',
+};

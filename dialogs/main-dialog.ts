@@ -10,7 +10,6 @@ import type { Question } from './core/question';
 import type { CustomerRequest, Intent } from '../services/understanding/types';
 import { localParts, minuteToTime, weekdayOf } from '../services/time';
 import type { OpeningWindow } from '../services/calendar';
-import type { RepairOrderSummary } from '../services/desk/types';
 import { BOOKING, type BookingInput } from './booking-dialog';
 import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';
 import { CANCEL_BOOKING, type CancelBookingInput } from './cancel-booking-dialog';
@@ -21,7 +20,7 @@ import { EXTRA_WORK, type ExtraWorkInput } from './extra-work-dialog';
 import { SURVEY, type SurveyInput } from './survey-dialog';
 import { COMPLAINT, type ComplaintInput } from './complaint-dialog';
 import { REGISTRATION, type RegistrationInput, type RegistrationResult } from './registration-dialog';
-import { day, hoursText, money, name, when as formatWhen } from './format';
+import { day, hoursText, money, name, REPAIR_STATUS_KEYS as STATUS_KEYS, when as formatWhen } from './format';
 import type { PlainKey } from './i18n';
 
 export const MAIN = 'main';
@@ -241,15 +240,6 @@ async function answerLocation(ctx: FlowContext): Promise<void> {
   ctx.say(ctx.t('location', { shop: name(ctx.locale, shop.name), address: shop.address ?? '—', phone: shop.phone ?? '—' }));
 }
 
-const STATUS_KEYS: Record<RepairOrderSummary['status'], PlainKey> = {
-  CHECKED_IN: 'status.CHECKED_IN',
-  IN_PROGRESS: 'status.IN_PROGRESS',
-  AWAITING_APPROVAL: 'status.AWAITING_APPROVAL',
-  READY: 'status.READY',
-  DELIVERED: 'status.DELIVERED',
-  CLOSED: 'status.CLOSED',
-  CANCELLED: 'status.CANCELLED',
-};
 
 /** Says where the customer's cars are; true when extra work waits for their decision. */
 async function answerRepairStatus(ctx: FlowContext): Promise<boolean> {
