@@ -87,6 +87,29 @@ describe('advisor tasks in chat (Teams)', () => {
     expect(await advisor.say(`完成 #${code}`)).toContain('已被处理');
   });
 
+  it('a call-back promise missed: the task escalates to the manager and the customer is told the new time', async () => {
+    clock += 3 * 3_600_000;
+    const reply = await customer.say('上次说好打电话给我，到现在也没人联系，我要投诉');
+    expect(reply).toContain('已登记为投诉');
+    // A second complaint within 90 days is a 重大投诉.
+    expect(reply).toContain('已同时报告服务经理');
+    await t.app.jobs.runDue();
+    customer.newCalls();
+    manager.newCalls();
+    const open = await t.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'COMPLAINT', status: 'OPEN', details: { path: ['role'], equals: 'owner' } }, orderBy: { createdAt: 'desc' } });
+
+    clock = open.dueAt.getTime() + 60_000;
+    await t.app.jobs.runDue();
+    const told = customer.newCalls().map((c) => c.body.text ?? '').join('\n');
+    expect(told).toContain('非常抱歉，关于您的投诉我们没能按时联系您。');
+    const escalated = manager.newCalls().map((c) => JSON.stringify(c.body)).join('\n');
+    expect(escalated).toContain('【新任务】');
+    expect(escalated).toContain('投诉');
+    const after = await t.db.prisma.advisorTask.findUniqueOrThrow({ where: { id: open.id } });
+    expect(after.escalationLevel).toBeGreaterThanOrEqual(1);
+    expect(after.dueAt.getTime()).toBeGreaterThan(open.dueAt.getTime());
+  });
+
   it('a snooze it cannot read is asked again with examples; an unknown task is named', async () => {
     expect(await advisor.say('推迟 1 下辈子')).toContain('推迟多久');
     expect(await advisor.say('完成 #zzzzzz')).toContain('没有找到任务 #zzzzzz');
