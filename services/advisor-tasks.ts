@@ -165,7 +165,8 @@ export async function createTask<K extends AdvisorTaskKind>(db: Db, input: NewTa
     const contactName = plainName(input.contact?.name) ?? null;
     const contactMobile = input.contact?.mobile ?? null;
     const id = crypto.randomUUID().replace(/-/g, '');
-    const title = plainText(input.title ?? (await neutralTitle(tx, input.kind, customerId, vehicleId, contactName)), 200);
+    // Callers' titles are theirs as given (names in them already made plain); screens render their own.
+    const title = input.title !== undefined ? input.title.slice(0, 200) : await neutralTitle(tx, input.kind, customerId, vehicleId, contactName);
     const inserted = await tx.advisorTask.createMany({
       data: [
         {

@@ -129,8 +129,7 @@ describe('registration dialog', () => {
     await c.say('我的预约');
     expect(await c.say('13755556666')).toContain('服务顾问会打电话给档案上的号码核实');
     const task = await h.db.prisma.advisorTask.findFirstOrThrow({ where: { kind: 'REGISTRATION_HELP', customer: { mobile: '13755556666' } } });
-    // Titles are plain text (services/text.ts): the mask's asterisks are the full-width look-alike.
-    expect(task.title).toContain('137＊＊＊＊6666');
+    expect(task.title).toContain('137****6666');
   });
 
   it('a plate registered to someone else is refused without saying whose', async () => {
