@@ -153,6 +153,15 @@ describe('the same complaint said twice, and repeats', () => {
     expect(await w.db.prisma.complaint.count({ where: { customerId } })).toBe(1);
   });
 
+  it('words in another conversation within the hour are another complaint, a repeat of the first', async () => {
+    const { customerId, facts: first } = await complain('投诉');
+    w.advance(10);
+    const elsewhere = await complain('投诉', { customerId, conversationKey: `wechat/${customerId}` });
+    expect(elsewhere.facts).toMatchObject({ created: true, severity: 'MAJOR', repeatOf: { complaintId: first.complaintId } });
+    expect(elsewhere.facts.complaintId).not.toBe(first.complaintId);
+    expect(await w.db.prisma.complaint.count({ where: { customerId } })).toBe(2);
+  });
+
   it('the same message delivered five times at once opens one complaint', async () => {
     const customer = await w.newCustomer({ book: [] });
     const results = await Promise.all(Array.from({ length: 5 }, () => complain('I want to complain', { customerId: customer.id })));
