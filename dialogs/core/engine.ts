@@ -416,6 +416,8 @@ export function readReply(question: Question, request: CustomerRequest): ReplyRe
     if (option) return { ok: true, reply: { kind: 'option', option } };
   }
   if (question.optional && isSkip(request.text)) return { ok: true, reply: { kind: 'skipped' } };
+  // "跳过 / skip" where an answer is needed (the plate of a car to book): say so, not "no plate found".
+  if (!question.optional && question.field && question.field !== 'text' && question.field !== 'name' && !question.options?.length && isSkip(request.text)) return { ok: false, reason: 'miss.required' };
   if (question.field) {
     const read = readField(question.field, request);
     if (read.ok) return { ok: true, reply: { kind: 'field', field: question.field, value: read.value } };

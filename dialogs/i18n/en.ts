@@ -27,6 +27,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'miss.again': 'I still could not read that. {example} You can also say "talk to a person" for an advisor, or "cancel" to stop.',
   'miss.pickNumber': 'Reply with the number in front of your choice (1–{last}).',
   'miss.rephrase': 'Please put it another way.',
+  'miss.required': 'This one cannot be skipped: I need it to go on.',
   'miss.skipped': 'Let us skip this one; the advisor can add it when you come in.',
   yes: 'Yes',
   no: 'No',

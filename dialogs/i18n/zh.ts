@@ -28,6 +28,7 @@ export const zh = {
   'miss.again': '还是没能识别。{example}也可以回复“转人工”请顾问帮您，或回复“取消”退出。',
   'miss.pickNumber': '请回复选项前的数字（1–{last}）。',
   'miss.rephrase': '请换一种说法。',
+  'miss.required': '这一项不能跳过，需要它才能继续。',
   'miss.skipped': '这一项先跳过，到店时顾问可以帮您补上。',
   yes: '是',
   no: '否',

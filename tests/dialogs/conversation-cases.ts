@@ -29,6 +29,16 @@ const SERVICES_ZH = '1. 首保\n2. 更换机油机滤\n3. 轮胎换位\n4. 常�
 
 export const conversationCases: ConversationCase[] = [
   {
+    name: '"skip" where an answer is needed says it is needed, then asks again',
+    who: 'new',
+    turns: [
+      { say: '明天上午10点做常规保养', has: ['手机号'] },
+      { say: '13812340000', has: ['怎么称呼'] },
+      { say: '陈先生', has: ['车牌'] },
+      { say: '跳过', has: ['这一项不能跳过，需要它才能继续。', '车牌'], hasNot: ['没有找到车牌'] },
+    ],
+  },
+  {
     name: 'a complaint is a complaint, never a booking',
     who: 'registered',
     turns: [
