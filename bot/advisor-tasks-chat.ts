@@ -29,12 +29,12 @@ import { shopCalendar } from '../services/shop-snapshot';
 
 export { TASK_PUSH_JOB_KIND };
 
-const REF = String.raw`(?:#([a-z0-9]{4,12})|(\d{1,3}))`;
+const REF = String.raw`(?:#([a-z0-9]{1,12})|(\d{1,3}))`;
 const LIST = /^(?:任务|待办|我的任务|所有任务|全部任务|tasks?|my tasks|all tasks|todo)$/i;
 const SHOW = new RegExp(String.raw`^(?:任务|task)\s*${REF}$`, 'i');
 const DONE = new RegExp(String.raw`^(?:完成|done)\s*${REF}(?:\s+(?:备注|note)?\s*(.+))?$`, 'is');
 const SNOOZE = new RegExp(String.raw`^(?:推迟|稍后|snooze)\s*${REF}(?:\s+(?:到|至|until|for)?\s*(.+))?$`, 'is');
-const NOTE = new RegExp(String.raw`^(?:备注|note)\s*${REF}\s+(.+)$`, 'is');
+const NOTE = new RegExp(String.raw`^(?:备注|note)\s*${REF}(?:\s+(.+))?$`, 'is');
 
 export function isTaskCommand(text: string): boolean {
   return [LIST, SHOW, DONE, SNOOZE, NOTE].some((re) => re.test(text.trim()));
@@ -172,6 +172,7 @@ export async function handleTaskCommand(text: string, ctx: Ctx, options: { idemp
     }
     m = NOTE.exec(said);
     if (m) {
+      if (!m[3]?.trim()) return t(l, 'task.noteEmpty');
       const task = await resolve(ctx, m[1], m[2]);
       if (!task) return t(l, 'task.unknown', { ref: m[1] ? `#${m[1]}` : m[2] });
       await addTaskNote(ctx.prisma, { advisorId: ctx.advisorId, taskId: task.id, text: m[3], idempotencyKey: options.idempotencyKey ?? null, now: ctx.now });

@@ -113,6 +113,8 @@ describe('advisor tasks in chat (Teams)', () => {
   it('a snooze it cannot read is asked again with examples; an unknown task is named', async () => {
     expect(await advisor.say('推迟 1 下辈子')).toContain('推迟多久');
     expect(await advisor.say('完成 #zzzzzz')).toContain('没有找到任务 #zzzzzz');
+    expect(await advisor.say('完成 #zz')).toContain('没有找到任务 #zz');
+    expect(await advisor.say('备注 1')).toContain('备注不能为空');
   });
 });
 

@@ -432,7 +432,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'task.snoozePastDue': ' Note: it is due {due}; if still open then it is escalated to the manager.',
   'task.snoozeFormat': 'Snooze for how long? e.g. "snooze 1 2h", "snooze 1 30 min", "snooze 1 tomorrow".',
   'task.noted': 'Note saved.',
-  'task.noteEmpty': 'A note needs some text.',
+  'task.noteEmpty': 'A note needs some text, e.g. "note 1 called the customer".',
   'task.pushNew': '[New task]',
   'task.pushAgain': '[Snoozed task is back]',
   'task.button.done': 'Done',

@@ -433,7 +433,7 @@ export const zh = {
   'task.snoozePastDue': ' 注意：截止时间是 {due}，到期仍未处理会升级给经理。',
   'task.snoozeFormat': '推迟多久？例如“推迟 1 2小时”、“推迟 1 30分钟”、“推迟 1 明天”。',
   'task.noted': '备注已保存。',
-  'task.noteEmpty': '备注不能为空。',
+  'task.noteEmpty': '备注不能为空，例如“备注 1 已电话联系客户”。',
   'task.pushNew': '【新任务】',
   'task.pushAgain': '【推迟的任务到时间了】',
   'task.button.done': '完成',
