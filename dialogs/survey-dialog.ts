@@ -102,6 +102,7 @@ export const surveyDialog: Flow<SurveyState, SurveyInput, null> = {
           // Teams shows the scale as buttons; typed text reads a number or the customer's words.
           options: ctx.richChoices ? scaleOptions(q.min, q.max) : undefined,
           optional: true,
+          skippedNote: ctx.t('survey.skipped'),
           example: ctx.t(five ? 'survey.example5' : 'survey.example10'),
         };
       }
@@ -111,13 +112,14 @@ export const surveyDialog: Flow<SurveyState, SurveyInput, null> = {
           text,
           confirmation: true,
           optional: true,
+          skippedNote: ctx.t('survey.skipped'),
           options: [
             { id: 'yes', label: ctx.t('survey.yesExplained'), exact: [...YES_WORDS, '有', '讲了', '说了', '讲清楚了', '说清楚了', '解释了', '清楚', '很清楚', '都讲了'], synonyms: ['讲清楚了', '解释清楚了', 'explained', 'they did'] },
             { id: 'no', label: ctx.t('survey.noExplained'), exact: [...NO_WORDS, '没有', '没', '没讲', '没说', '没讲清楚', '不清楚', 'not really', "didn't", 'they did not'], synonyms: ['没讲清楚', '没解释', '没有解释', 'not explained'] },
           ],
         };
       case 'text':
-        return { id, text, field: 'text', optional: true };
+        return { id, text, field: 'text', optional: true, skippedNote: ctx.t('survey.skipped') };
     }
   },
 

@@ -355,7 +355,7 @@ export class ConversationEngine {
       return;
     }
     frame.misses = 0;
-    if (question.optional) return this.answer(ctx, state, frame, flow, { kind: 'skipped' }, ctx.t('miss.skipped'));
+    if (question.optional) return this.answer(ctx, state, frame, flow, { kind: 'skipped' }, question.skippedNote ?? ctx.t('miss.skipped'));
     if (flow.giveUp) {
       frame.waiting = undefined;
       return this.drive(ctx, state, await flow.giveUp(ctx, frame.state, question.id));

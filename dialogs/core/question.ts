@@ -37,6 +37,8 @@ export interface Question {
   confirmation?: boolean;
   /** Said when a reply is not understood, instead of the field's own reason (a slot offer: "pick a time or name another"). */
   missReason?: string;
+  /** Said when an optional question is skipped after misses (default: miss.skipped, about filling it in at the shop). */
+  skippedNote?: string;
 }
 
 export type Reply =
