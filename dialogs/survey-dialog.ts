@@ -54,7 +54,10 @@ function unanswered(view: SurveyView): SurveyQuestion[] {
 
 function load(view: SurveyView): SurveyState {
   const queue = unanswered(view);
-  return { surveyId: view.surveyId, number: view.number, plate: view.plate, queue, answered: 0, total: queue.length };
+  // Scores given in an earlier conversation count for the complaint a low one opens.
+  const scores: Record<string, number> = {};
+  for (const [code, answer] of Object.entries(view.answers)) if (answer.score !== null) scores[code] = answer.score;
+  return { surveyId: view.surveyId, number: view.number, plate: view.plate, queue, answered: 0, total: queue.length, scores };
 }
 
 function scaleOptions(min: number, max: number): Option[] {

@@ -127,6 +127,18 @@ describe('satisfaction survey (回访) in chat', () => {
     expect(survey().answers.recommend?.score).toBe(10);
   });
 
+  it('a low score given in an earlier conversation is in the complaint the survey opens when it ends', async () => {
+    const { desk, chat } = setUp();
+    await chat.begin(SURVEY, {});
+    await chat.say('1');
+    await chat.say('我的预约');
+    await chat.say('回访');
+    await chat.say('3');
+    await chat.say('没讲清楚');
+    expect(await chat.say('跳过')).toContain('已登记为投诉');
+    expect(desk.complaints[0].said).toBe('回访评分：总体满意度 1/5，推荐意愿 3/10');
+  });
+
   it('the shop\'s CSI questions are asked when switched on', async () => {
     const { chat, survey } = setUp({ csi: ['service-advisor', 'vehicle-pickup'] });
     expect(await chat.begin(SURVEY, {})).toContain('共 6 个问题');
