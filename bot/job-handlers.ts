@@ -24,7 +24,7 @@ import { CUSTOMER_NOTICE_JOB_KIND, type CustomerNotice } from '../services/repai
 import { EXTRA_WORK } from '../dialogs/extra-work-dialog';
 import { NO_SHOW, type NoShowInput } from '../dialogs/no-show-dialog';
 import { MAINTENANCE_DUE, type MaintenanceDueInput } from '../dialogs/maintenance-due-dialog';
-import { SURVEY, type SurveyInput } from '../dialogs/survey-dialog';
+import { SURVEY, surveyComplaintWords, type SurveyInput } from '../dialogs/survey-dialog';
 import { BOOKING_REMINDER, type BookingReminderInput } from '../dialogs/booking-reminder-dialog';
 import type { Activity } from 'botbuilder';
 import { t, type Locale } from '../dialogs/i18n';
@@ -76,6 +76,19 @@ function noticeText(notice: CustomerNotice, locale: Locale, timeZone: string): s
       // Not worded yet (the catalogue is the lead's): fail visibly rather than drop a promise.
       throw new Error('customer.notice complaint.followup has no wording in the catalogue yet');
   }
+}
+
+/**
+ * The sender for a conversation a notice opens: the notice's facts go with its first message
+ * only, so a channel that must use a template sends one template, not one per message.
+ */
+function factsWithFirst(messenger: ProactiveMessenger, identityId: string, facts: NoticeFacts | undefined): (message: Partial<Activity>) => Promise<unknown> {
+  let pending = facts;
+  return (message) => {
+    const notice = pending;
+    pending = undefined;
+    return messenger.send(identityId, message, { notice });
+  };
 }
 
 /** Notices that ask the customer something open that conversation instead of a sentence. */
@@ -138,7 +151,6 @@ function complaintFromLowScore(prisma: PrismaClient): OnLowScore {
     if (already) return;
     const customer = await prisma.customer.findUnique({ where: { id: low.customerId }, select: { locale: true } });
     const locale: Locale = customer?.locale === 'en' ? 'en' : 'zh';
-    const summary = t(locale, 'complaint.surveySaid', { overall: low.overall != null ? `${low.overall}/5` : '–', recommend: low.recommend != null ? `${low.recommend}/10` : '–' });
     const comment = low.comment?.trim() || null;
     await openComplaint(prisma, {
       shopId: low.shopId,
@@ -146,7 +158,7 @@ function complaintFromLowScore(prisma: PrismaClient): OnLowScore {
       repairOrderId: low.repairOrderId,
       vehicleId: low.vehicleId,
       source: 'survey',
-      said: comment ? `${comment}\n${summary}` : summary,
+      said: surveyComplaintWords(locale, { overall: low.overall, recommend: low.recommend }, comment),
       signal: comment ? complaintIn(comment) : null,
       conversationKey: null,
       notifyCustomer: true,
@@ -176,13 +188,7 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       const flow = conversationFor(notice);
       if (flow) {
         if (!options.beginFlow) throw new Error(`customer.notice ${notice.notice} needs the bot to open the conversation`);
-        // The notice's facts go with the question only (one template, not one per message).
-        let facts = noticeFacts(notice, locale, customer.shop.timeZone);
-        await options.beginFlow(identity.id, flow.id, flow.input, (message) => {
-          const notice = facts;
-          facts = undefined;
-          return messenger.send(identity.id, message, { notice });
-        });
+        await options.beginFlow(identity.id, flow.id, flow.input, factsWithFirst(messenger, identity.id, noticeFacts(notice, locale, customer.shop.timeZone)));
         return;
       }
       const text = noticeText(notice, locale, customer.shop.timeZone);
@@ -209,12 +215,7 @@ export function jobHandlers(prisma: PrismaClient, messenger: ProactiveMessenger,
       const notice: NoticeFacts = { kind: 'booking.reminder', fields: { ref: bookingReference(booking.id), when, plate: booking.vehicle.plate, services } };
       // The reminder asks: confirm, change or cancel right from it.
       if (options.beginFlow) {
-        let facts: NoticeFacts | undefined = notice;
-        await options.beginFlow(identity.id, BOOKING_REMINDER, { bookingId: booking.id, when, plate: booking.vehicle.plate, services, shop } satisfies BookingReminderInput, (message) => {
-          const once = facts;
-          facts = undefined;
-          return messenger.send(identity.id, message, { notice: once });
-        });
+        await options.beginFlow(identity.id, BOOKING_REMINDER, { bookingId: booking.id, when, plate: booking.vehicle.plate, services, shop } satisfies BookingReminderInput, factsWithFirst(messenger, identity.id, notice));
         return;
       }
       await messenger.send(identity.id, t(locale, 'reminder.booking', { when, plate: booking.vehicle.plate, services, shop }), { notice });

@@ -10,7 +10,7 @@ import type { Flow, FlowContext, Step } from './core/flow';
 import type { Option, Question } from './core/question';
 import { NO_WORDS, YES_WORDS } from './core/reader';
 import type { SurveyQuestion, SurveyView } from '../services/desk/types';
-import type { PlainKey } from './i18n';
+import { t, type Locale, type PlainKey } from './i18n';
 import { COMPLAINT, type ComplaintInput } from './complaint-dialog';
 
 export const SURVEY = 'survey';
@@ -174,12 +174,19 @@ async function finish(ctx: FlowContext, state: SurveyState): Promise<Step<null>>
   if (state.complaint || result.finished.lowScore) {
     // A low score or a complaint in the comment is a complaint now, on the survey's thread:
     // the customer hears who will call and by when before the conversation ends.
-    const scores = state.scores ?? {};
-    const summary = ctx.t('complaint.surveySaid', { overall: scores.overall != null ? `${scores.overall}/5` : '–', recommend: scores.recommend != null ? `${scores.recommend}/10` : '–' });
-    const said = state.complaint ? `${state.complaint}\n${summary}` : summary;
+    const said = surveyComplaintWords(ctx.locale, state.scores ?? {}, state.complaint ?? null);
     return { replace: COMPLAINT, input: { said, signal: state.complaint ? ctx.request.complaint : null, surveyId: state.surveyId } satisfies ComplaintInput };
   }
   if (result.finished.answered === 0) ctx.say(ctx.t('survey.nothing'));
   else ctx.say(ctx.t('survey.thanks'));
   return { done: null };
+}
+
+/**
+ * What a survey's complaint records: the customer's comment (if any) and the scores, in their
+ * language. One wording for the conversation and for the low-score job, whichever opens it.
+ */
+export function surveyComplaintWords(locale: Locale, scores: { overall?: number | null; recommend?: number | null }, comment: string | null): string {
+  const summary = t(locale, 'complaint.surveySaid', { overall: scores.overall != null ? `${scores.overall}/5` : '–', recommend: scores.recommend != null ? `${scores.recommend}/10` : '–' });
+  return comment ? `${comment}\n${summary}` : summary;
 }
