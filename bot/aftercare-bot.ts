@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import { z } from 'zod';
 import type { PrismaClient, RawSql } from '../services/db/client';
-import { touchIdentity } from '../services/customers';
+import { identityUpsertPart, touchedIdentity, touchIdentity, type ConversationIdentityInput, type TouchedIdentity } from '../services/customers';
 import { ServiceDesk } from '../services/desk';
 import type { CustomerRef } from '../services/desk/types';
 import { isLocale, localeFromTag, type Locale } from '../services/locale';
@@ -65,6 +65,19 @@ const cardSubmitSchema = z.object({
   note: z.string().max(1000).optional(),
 });
 
+/** Who wrote this activity, for the identity upsert (names sanitised: WeChat and the console skip the HTTP sanitiser). */
+function identityInput(activity: Activity, now: Date): ConversationIdentityInput {
+  if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
+  return {
+    channel: activity.channelId,
+    externalId: activity.from.id,
+    displayName: activity.from.name,
+    conversationReference: TurnContext.getConversationReference(activity),
+    conversationKey: `${activity.channelId}/${activity.conversation.id}`,
+    now,
+  };
+}
+
 /** Per turn: the state key, the state read with the claim, and the replies held back until the commit. */
 interface TurnRecord {
   key: TurnKey;
@@ -72,6 +85,8 @@ interface TurnRecord {
   version: number | null;
   /** Set by the dialogs; undefined means the turn did not touch the conversation state. */
   next?: DialogState;
+  /** Who wrote, upserted by the claim's statement (absent on a retried claim: then it is read again). */
+  identity?: TouchedIdentity;
   replies: Array<Partial<Activity>>;
 }
 
@@ -125,7 +140,7 @@ export class AftercareBot extends TeamsActivityHandler {
     this.now = options.now ?? (() => new Date());
     this.turns = new TurnStore(options.sql, options.turnLeaseMs);
     this.limiter = new RateLimiter(options.messagesPerMinute ?? 30, 60_000);
-    this.desk = new ServiceDesk({ prisma: options.prisma, shopId: options.shop.id, now: this.now, notify: options.notify });
+    this.desk = new ServiceDesk({ prisma: options.prisma, sql: options.sql, shopId: options.shop.id, now: this.now, notify: options.notify });
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -161,7 +176,9 @@ export class AftercareBot extends TeamsActivityHandler {
    */
   private async runClaimed(context: TurnContext, key: TurnKey): Promise<Array<Partial<Activity>> | null> {
     const { activity } = context;
-    const claim = await this.turns.claim(key);
+    // The identity upsert rides with the claim: one round trip for both on every message.
+    const who = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke ? identityInput(activity, this.now()) : null;
+    const claim = await this.turns.claim(key, who ? (first) => identityUpsertPart(who, first) : undefined);
     if (claim.kind === 'busy') throw new TurnInProgressError(activity.id ?? '');
     if (claim.kind === 'done') {
       this.options.logger.info('redelivered activity: replies sent again, nothing run', { channel: activity.channelId, activityId: activity.id });
@@ -173,7 +190,7 @@ export class AftercareBot extends TeamsActivityHandler {
       }
       return null;
     }
-    let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [] };
+    let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [], identity: claim.rider ? touchedIdentity(claim.rider) : undefined };
     // Replies wait for the commit: a crash before it must leave nothing said that the state does not know.
     context.onSendActivities(async (_ctx, activities, next) => {
       const held = context.turnState.get(TURN) as TurnRecord | undefined;
@@ -275,18 +292,9 @@ export class AftercareBot extends TeamsActivityHandler {
     const press = submitted?.success ? submitted.data : null;
     // WeChat and the console do not pass through the HTTP sanitiser.
     const text = sanitizeStrings(activity.text ?? '').trim();
-    if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
-
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
-    const identity = await touchIdentity(this.options.sql, {
-      channel: activity.channelId,
-      externalId: activity.from.id,
-      displayName: activity.from.name,
-      conversationReference: TurnContext.getConversationReference(activity),
-      conversationKey,
-      now,
-    });
     const record = context.turnState.get(TURN) as TurnRecord;
+    const identity = record.identity ?? (await touchIdentity(this.options.sql, identityInput(activity, now)));
     const stored = record.state;
     const customer: CustomerRef | null = identity.customer
       ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }

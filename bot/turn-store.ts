@@ -11,6 +11,7 @@
 import type { Activity } from 'botbuilder';
 import type { RawSql } from '../services/db/client';
 import type { ConversationState } from '../dialogs';
+import type { StatementPart } from '../services/customers';
 
 export class StateConflictError extends Error {
   constructor(readonly key: string) {
@@ -43,22 +44,44 @@ export interface TurnKey {
 
 export const DEFAULT_TURN_LEASE_MS = 30_000;
 
+/** How long "replies sent" marks wait to share one statement. */
+const SENT_BATCH_MS = 10;
+
 export class TurnStore {
+  private sentBatch: Array<{ channel: string; activityId: string }> = [];
+  private sentFlush: Promise<void> | null = null;
+
   constructor(
     private readonly sql: Pick<RawSql, 'query'>,
     private readonly leaseMs = DEFAULT_TURN_LEASE_MS,
   ) {}
 
-  /** Claims the activity and reads the conversation state, in one round trip. */
-  async claim(key: TurnKey): Promise<Claim> {
+  /**
+   * Claims the activity and reads the conversation state, in one round trip; `rider` (another
+   * part of the turn's work, e.g. the identity upsert) goes along in the same statement and
+   * its value comes back as `rider`.
+   */
+  async claim(key: TurnKey, rider?: (firstParam: number) => StatementPart): Promise<Claim & { rider?: unknown }> {
+    const ride = (first: number) => {
+      if (!rider) return { ctes: '', column: '', params: [] as unknown[] };
+      const part = rider(first);
+      return { ctes: part.ctes, column: `, ${part.expr} AS "rider"`, params: part.params };
+    };
     if (!key.activityId) {
-      const rows = await this.sql.query<{ data: ConversationState; version: number }>(`SELECT "data", "version" FROM "BotState" WHERE "key" = $1`, [key.stateKey]);
-      return { kind: 'fresh', state: rows[0]?.data ?? null, version: rows[0]?.version ?? null };
+      const r = ride(2);
+      const rows = await this.sql.query<{ state: { data: ConversationState; version: number } | null; rider?: unknown }>(
+        `${r.ctes ? `WITH ${r.ctes} ` : ''}SELECT (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $1) AS "state"${r.column}`,
+        [key.stateKey, ...r.params],
+      );
+      const state = rows[0]?.state;
+      return { kind: 'fresh', state: state?.data ?? null, version: state?.version ?? null, rider: rows[0]?.rider };
     }
+    const r = ride(5);
     const rows = await this.sql.query<{
       claimed: number;
       existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
       state: { data: ConversationState; version: number } | null;
+      rider?: unknown;
     }>(
       `WITH claim AS (
          INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil")
@@ -67,15 +90,15 @@ export class TurnStore {
            SET "leaseUntil" = EXCLUDED."leaseUntil", "processedAt" = now()
            WHERE "ProcessedActivity"."status" = 'RUNNING' AND "ProcessedActivity"."leaseUntil" < now()
          RETURNING 1
-       )
+       )${r.ctes ? `, ${r.ctes}` : ''}
        SELECT (SELECT count(*)::int FROM claim) AS "claimed",
               (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
                 WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
-              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"`,
-      [key.channel, key.activityId, key.stateKey, this.leaseMs],
+              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"${r.column}`,
+      [key.channel, key.activityId, key.stateKey, this.leaseMs, ...r.params],
     );
     const row = rows[0];
-    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null };
+    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, rider: row.rider };
     // Committed and its process still within the lease: it is sending the replies right now.
     if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
     if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
@@ -117,10 +140,33 @@ export class TurnStore {
     );
   }
 
-  /** The replies reached the channel: a later redelivery needs nothing more. */
-  async repliesSent(key: TurnKey): Promise<void> {
-    if (!key.activityId) return;
-    await this.sql.query(`UPDATE "ProcessedActivity" SET "replies" = NULL, "leaseUntil" = NULL WHERE "channel" = $1 AND "activityId" = $2`, [key.channel, key.activityId]);
+  /**
+   * The replies reached the channel: a later redelivery needs nothing more. Marks from turns
+   * that end within a few milliseconds of each other go to the database as one statement: this
+   * is bookkeeping after the customer has the answer, and a round trip per turn of it cost as
+   * much as the turn's own claim.
+   */
+  repliesSent(key: TurnKey): Promise<void> {
+    if (!key.activityId) return Promise.resolve();
+    this.sentBatch.push({ channel: key.channel, activityId: key.activityId });
+    if (!this.sentFlush) {
+      this.sentFlush = new Promise<void>((resolve, reject) => {
+        setTimeout(() => {
+          const batch = this.sentBatch;
+          this.sentBatch = [];
+          this.sentFlush = null;
+          this.sql
+            .query(
+              `UPDATE "ProcessedActivity" p SET "replies" = NULL, "leaseUntil" = NULL
+                 FROM json_to_recordset($1::json) AS k("channel" text, "activityId" text)
+                WHERE p."channel" = k."channel" AND p."activityId" = k."activityId"`,
+              [JSON.stringify(batch)],
+            )
+            .then(() => resolve(), reject);
+        }, SENT_BATCH_MS).unref();
+      });
+    }
+    return this.sentFlush;
   }
 
   /** The turn failed: let a redelivery of this activity run it at once. */
