@@ -23,7 +23,7 @@ import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } fro
 import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
 import { CARD_CHANNELS, decidedCard, renderOutbound } from './channels/render';
-import { StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
+import { cardClaimPart, StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
 import { RateLimiter } from './rate-limit';
 import { ConversationQueue } from './conversation-queue';
 
@@ -87,6 +87,8 @@ interface TurnRecord {
   next?: DialogState;
   /** Who wrote, upserted by the claim's statement (absent on a retried claim: then it is read again). */
   identity?: TouchedIdentity;
+  /** The pressed card's claim, made by the turn's claim statement (absent: claim it in the turn). */
+  cardFirst?: { cardId: string; first: boolean };
   replies: Array<Partial<Activity>>;
 }
 
@@ -166,8 +168,9 @@ export class AftercareBot extends TeamsActivityHandler {
     // From the state read to its commit, one turn per conversation at a time in this process.
     const replies = await this.queue.run(key.stateKey, () => this.runClaimed(context, key));
     if (replies?.length) await context.sendActivities(replies);
-    // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
-    if (replies) await this.turns.repliesSent(key).catch(() => {});
+    // Best effort, batched with other turns' marks (not awaited): if it is lost, a redelivery
+    // after the lease repeats the replies rather than dropping them.
+    if (replies) this.turns.repliesSent(key).catch((error: unknown) => this.options.logger.warn('could not mark replies sent', { error: String(error) }));
   }
 
   /**
@@ -178,7 +181,16 @@ export class AftercareBot extends TeamsActivityHandler {
     const { activity } = context;
     // The identity upsert rides with the claim: one round trip for both on every message.
     const who = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke ? identityInput(activity, this.now()) : null;
-    const claim = await this.turns.claim(key, who ? (first) => identityUpsertPart(who, first) : undefined);
+    // A card press on a Message names its card now; an Invoke's is known only inside its handler.
+    const submitted = activity.type === ActivityTypes.Message && !activity.text?.trim() ? cardSubmitSchema.safeParse(activity.value ?? null) : null;
+    const card = submitted?.success && activity.replyToId ? { channel: `card:${activity.channelId}`, id: activity.replyToId, by: activity.id ?? `${Date.now()}` } : null;
+    const claimed = await this.turns.claim(key, [
+      ...(who ? [(first: number) => identityUpsertPart(who, first)] : []),
+      ...(card ? [cardClaimPart(card.channel, card.id, card.by)] : []),
+    ]);
+    const [identityRow, cardRow] = claimed.kind === 'fresh' ? [who ? claimed.riders?.[0] : undefined, card ? claimed.riders?.[who ? 1 : 0] : undefined] : [];
+    // Answered by this process a moment ago, its "sent" mark still on its way to the database.
+    const claim = claimed.kind === 'busy' && this.turns.sentPending(key) ? { kind: 'done' as const, replies: [] } : claimed;
     if (claim.kind === 'busy') throw new TurnInProgressError(activity.id ?? '');
     if (claim.kind === 'done') {
       this.options.logger.info('redelivered activity: replies sent again, nothing run', { channel: activity.channelId, activityId: activity.id });
@@ -190,7 +202,14 @@ export class AftercareBot extends TeamsActivityHandler {
       }
       return null;
     }
-    let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [], identity: claim.rider ? touchedIdentity(claim.rider) : undefined };
+    let record: TurnRecord = {
+      key,
+      state: claim.state,
+      version: claim.version,
+      replies: [],
+      identity: identityRow ? touchedIdentity(identityRow) : undefined,
+      cardFirst: card && cardRow !== undefined ? { cardId: card.id, first: cardRow === card.by } : undefined,
+    };
     // Replies wait for the commit: a crash before it must leave nothing said that the state does not know.
     context.onSendActivities(async (_ctx, activities, next) => {
       const held = context.turnState.get(TURN) as TurnRecord | undefined;
@@ -304,7 +323,10 @@ export class AftercareBot extends TeamsActivityHandler {
 
     // A card decides once: replace it with its outcome, ignore a second press.
     if (press && activity.replyToId) {
-      const first = await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
+      const first =
+        record.cardFirst?.cardId === activity.replyToId
+          ? record.cardFirst.first
+          : await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
       if (!first) {
         await context.sendActivity(t(locale, 'alreadyDecided'));
         return locale;

@@ -45,11 +45,12 @@ export interface TurnKey {
 export const DEFAULT_TURN_LEASE_MS = 30_000;
 
 /** How long "replies sent" marks wait to share one statement. */
-const SENT_BATCH_MS = 10;
+const SENT_BATCH_MS = 50;
 
 export class TurnStore {
-  private sentBatch: Array<{ channel: string; activityId: string }> = [];
+  private readonly sentBatch = new Map<string, { channel: string; activityId: string }>();
   private sentFlush: Promise<void> | null = null;
+  private sentTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly sql: Pick<RawSql, 'query'>,
@@ -57,31 +58,38 @@ export class TurnStore {
   ) {}
 
   /**
-   * Claims the activity and reads the conversation state, in one round trip; `rider` (another
-   * part of the turn's work, e.g. the identity upsert) goes along in the same statement and
-   * its value comes back as `rider`.
+   * Claims the activity and reads the conversation state, in one round trip; `riders` (other
+   * statements of the turn: the identity upsert, a card's claim) go along in the same
+   * statement, and their values come back in `riders`, in order.
    */
-  async claim(key: TurnKey, rider?: (firstParam: number) => StatementPart): Promise<Claim & { rider?: unknown }> {
+  async claim(key: TurnKey, riders: ReadonlyArray<(firstParam: number) => StatementPart> = []): Promise<Claim & { riders?: unknown[] }> {
     const ride = (first: number) => {
-      if (!rider) return { ctes: '', column: '', params: [] as unknown[] };
-      const part = rider(first);
-      return { ctes: part.ctes, column: `, ${part.expr} AS "rider"`, params: part.params };
+      const ctes: string[] = [];
+      const columns: string[] = [];
+      const params: unknown[] = [];
+      riders.forEach((rider, i) => {
+        const part = rider(first + params.length);
+        ctes.push(part.ctes);
+        columns.push(`, ${part.expr} AS "rider${i}"`);
+        params.push(...part.params);
+      });
+      return { ctes: ctes.join(', '), column: columns.join(''), params };
     };
+    const riderValues = (row: Record<string, unknown> | undefined) => riders.map((_, i) => row?.[`rider${i}`]);
     if (!key.activityId) {
       const r = ride(2);
-      const rows = await this.sql.query<{ state: { data: ConversationState; version: number } | null; rider?: unknown }>(
+      const rows = await this.sql.query<{ state: { data: ConversationState; version: number } | null }>(
         `${r.ctes ? `WITH ${r.ctes} ` : ''}SELECT (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $1) AS "state"${r.column}`,
         [key.stateKey, ...r.params],
       );
       const state = rows[0]?.state;
-      return { kind: 'fresh', state: state?.data ?? null, version: state?.version ?? null, rider: rows[0]?.rider };
+      return { kind: 'fresh', state: state?.data ?? null, version: state?.version ?? null, riders: riderValues(rows[0]) };
     }
     const r = ride(5);
     const rows = await this.sql.query<{
       claimed: number;
       existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
       state: { data: ConversationState; version: number } | null;
-      rider?: unknown;
     }>(
       `WITH claim AS (
          INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil")
@@ -98,7 +106,7 @@ export class TurnStore {
       [key.channel, key.activityId, key.stateKey, this.leaseMs, ...r.params],
     );
     const row = rows[0];
-    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, rider: row.rider };
+    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, riders: riderValues(row) };
     // Committed and its process still within the lease: it is sending the replies right now.
     if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
     if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
@@ -148,25 +156,42 @@ export class TurnStore {
    */
   repliesSent(key: TurnKey): Promise<void> {
     if (!key.activityId) return Promise.resolve();
-    this.sentBatch.push({ channel: key.channel, activityId: key.activityId });
-    if (!this.sentFlush) {
-      this.sentFlush = new Promise<void>((resolve, reject) => {
-        setTimeout(() => {
-          const batch = this.sentBatch;
-          this.sentBatch = [];
-          this.sentFlush = null;
-          this.sql
-            .query(
-              `UPDATE "ProcessedActivity" p SET "replies" = NULL, "leaseUntil" = NULL
-                 FROM json_to_recordset($1::json) AS k("channel" text, "activityId" text)
-                WHERE p."channel" = k."channel" AND p."activityId" = k."activityId"`,
-              [JSON.stringify(batch)],
-            )
-            .then(() => resolve(), reject);
-        }, SENT_BATCH_MS).unref();
-      });
-    }
+    this.sentBatch.set(`${key.channel}\u0000${key.activityId}`, { channel: key.channel, activityId: key.activityId });
+    this.sentFlush ??= new Promise<void>((resolve, reject) => {
+      this.sentTimer = setTimeout(() => {
+        this.sentTimer = null;
+        this.flushSent().then(resolve, reject);
+      }, SENT_BATCH_MS);
+      this.sentTimer.unref();
+    });
     return this.sentFlush;
+  }
+
+  /**
+   * Marked sent here but not yet in the database: a redelivery of it is answered (with nothing
+   * to repeat) by this process, not refused as still running.
+   */
+  sentPending(key: TurnKey): boolean {
+    return key.activityId !== null && this.sentBatch.has(`${key.channel}\u0000${key.activityId}`);
+  }
+
+  /** Writes the pending "replies sent" marks now (at shutdown; the timer does it otherwise). */
+  async flushSent(): Promise<void> {
+    if (this.sentTimer) clearTimeout(this.sentTimer);
+    this.sentTimer = null;
+    this.sentFlush = null;
+    const batch = [...this.sentBatch.values()];
+    if (batch.length === 0) return;
+    try {
+      await this.sql.query(
+        `UPDATE "ProcessedActivity" p SET "replies" = NULL, "leaseUntil" = NULL
+           FROM json_to_recordset($1::json) AS k("channel" text, "activityId" text)
+          WHERE p."channel" = k."channel" AND p."activityId" = k."activityId"`,
+        [JSON.stringify(batch)],
+      );
+    } finally {
+      for (const k of batch) this.sentBatch.delete(`${k.channel}\u0000${k.activityId}`);
+    }
   }
 
   /** The turn failed: let a redelivery of this activity run it at once. */
@@ -185,17 +210,27 @@ export class TurnStore {
    * activity when its turn is retried after a conflict, so the retry is not refused by its own claim.
    */
   async claimCard(channel: string, cardId: string, byActivity: string): Promise<boolean> {
-    const rows = await this.sql.query<{ by: string | null }>(
-      `WITH ins AS (
-         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
-         VALUES ($1, $2, now(), 'DONE', jsonb_build_object('by', $3::text))
-         ON CONFLICT DO NOTHING RETURNING $3::text AS "by"
-       )
-       SELECT "by" FROM ins
-       UNION ALL
-       SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
-      [channel, cardId, byActivity],
-    );
+    const part = cardClaimPart(channel, cardId, byActivity)(1);
+    const rows = await this.sql.query<{ by: string | null }>(`WITH ${part.ctes} SELECT ${part.expr} AS "by"`, part.params);
     return rows[0]?.by === byActivity;
   }
+}
+
+/**
+ * A card's claim as a part of a larger statement (the turn's claim carries it); its value is
+ * the activity that pressed the card first — `claimCard` is true when that is this one.
+ */
+export function cardClaimPart(channel: string, cardId: string, byActivity: string) {
+  return (first: number): StatementPart => {
+    const [c, id, by] = [`$${first}`, `$${first + 1}`, `$${first + 2}`];
+    return {
+      ctes: `card_claim AS (
+         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
+         VALUES (${c}, ${id}, now(), 'DONE', jsonb_build_object('by', ${by}::text))
+         ON CONFLICT DO NOTHING RETURNING ${by}::text AS "by"
+       )`,
+      expr: `coalesce((SELECT "by" FROM card_claim), (SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = ${c} AND "activityId" = ${id}))`,
+      params: [channel, cardId, byActivity],
+    };
+  };
 }
