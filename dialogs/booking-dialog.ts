@@ -256,6 +256,8 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
         state.vehicleId = registered.vehicleId;
         if (registered.plate) state.vehicles = [{ id: registered.vehicleId, plate: registered.plate, model: null }];
         state.plate = undefined;
+        // A car registered a moment ago has no earlier work to recommend.
+        state.recommendations = [];
       }
       return plan(ctx, state);
     }
