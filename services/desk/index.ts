@@ -79,6 +79,8 @@ export interface ServiceDeskOptions {
 
 type CatalogueItem = Awaited<ReturnType<typeof loadShopSnapshot>>['items'] extends Map<string, infer T> ? T : never;
 
+const catalogueLists = new WeakMap<object, readonly CatalogueEntry[]>();
+
 function serviceView(item: CatalogueItem): ServiceView {
   return { id: item.id, code: item.code, name: { zh: item.nameZh, en: item.nameEn }, labourMinutes: item.labourMinutes, intervalKm: item.intervalKm };
 }
@@ -128,7 +130,10 @@ export class ServiceDesk implements FrontDesk {
 
   async catalogue(): Promise<readonly CatalogueEntry[]> {
     const { items } = await this.snapshot();
-    return [...items.values()];
+    // The same array for the same snapshot: the understanding compiles its matchers once per array.
+    let list = catalogueLists.get(items);
+    if (!list) catalogueLists.set(items, (list = [...items.values()]));
+    return list;
   }
 
   async services(ids: readonly string[]): Promise<ServiceView[]> {
