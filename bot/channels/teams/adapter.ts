@@ -19,6 +19,12 @@ type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['crea
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type InvokeResponse = { status: number; body?: unknown };
 
+/** Who the connector client acts for: the token audience and app id of the request's claims. */
+function callerOf(identity: { claims?: Array<{ type: string; value: string }> } | undefined): string {
+  const claim = (type: string) => identity?.claims?.find((c) => c.type === type)?.value ?? '';
+  return `${claim('aud')}|${claim('appid')}|${claim('azp')}`;
+}
+
 /**
  * Every connector client the SDK creates, for replies and proactive sends alike, passes
  * through here: the serviceUrl is checked before the client exists, and the client's HTTP
@@ -29,29 +35,50 @@ class GuardedAuthentication extends ConfigurationBotFrameworkAuthentication {
     super(options);
   }
 
-  private wrap(factory: ConnectorFactory): ConnectorFactory {
+  /**
+   * Connector clients by service URL, audience and caller: the SDK asks for a new one on every
+   * turn, and building its HTTP pipeline and serializers cost more than the reply it sends.
+   * The client keeps no per-turn state (the guard's limit is per inbound request through
+   * AsyncLocalStorage, tokens are cached by its credentials).
+   */
+  private readonly clients = new Map<string, Promise<Awaited<ReturnType<ConnectorFactory['create']>>>>();
+
+  private wrap(factory: ConnectorFactory, caller: string): ConnectorFactory {
     const guard = this.guard;
+    const clients = this.clients;
+    const build = async (serviceUrl: string, audience?: string) => {
+      const client = await factory.create(serviceUrl, audience);
+      // botbuilder-stdlib's ServiceClientContext keeps its core-client ServiceClient in
+      // `client`; without it the guard cannot see the requests, so refuse rather than go unguarded.
+      const pipeline = (client as unknown as { client?: { pipeline?: { addPolicy(policy: unknown): void } } }).client?.pipeline;
+      if (!pipeline) throw new ConnectorRefusedError(serviceUrl, 'the connector client has no pipeline to guard (SDK changed?)');
+      pipeline.addPolicy(guard.policy());
+      return client;
+    };
     return {
       async create(serviceUrl: string, audience?: string) {
         await guard.assertAllowed(serviceUrl);
-        const client = await factory.create(serviceUrl, audience);
-        // botbuilder-stdlib's ServiceClientContext keeps its core-client ServiceClient in
-        // `client`; without it the guard cannot see the requests, so refuse rather than go unguarded.
-        const pipeline = (client as unknown as { client?: { pipeline?: { addPolicy(policy: unknown): void } } }).client?.pipeline;
-        if (!pipeline) throw new ConnectorRefusedError(serviceUrl, 'the connector client has no pipeline to guard (SDK changed?)');
-        pipeline.addPolicy(guard.policy());
+        const key = `${caller}\n${serviceUrl}\n${audience ?? ''}`;
+        let client = clients.get(key);
+        if (!client) {
+          client = build(serviceUrl, audience);
+          client.catch(() => clients.delete(key));
+          // A few service URLs per deployment; the bound only stops a flood of forged ones growing it.
+          if (clients.size >= 64) clients.delete(clients.keys().next().value!);
+          clients.set(key, client);
+        }
         return client;
       },
     } as ConnectorFactory;
   }
 
   override createConnectorFactory(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0]): ConnectorFactory {
-    return this.wrap(super.createConnectorFactory(claimsIdentity));
+    return this.wrap(super.createConnectorFactory(claimsIdentity), callerOf(claimsIdentity));
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
-    return { ...result, connectorFactory: result.connectorFactory ? this.wrap(result.connectorFactory) : result.connectorFactory };
+    return { ...result, connectorFactory: result.connectorFactory ? this.wrap(result.connectorFactory, callerOf(result.claimsIdentity)) : result.connectorFactory };
   }
 }
 
