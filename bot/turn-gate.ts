@@ -121,7 +121,8 @@ export class TurnGate {
     if (this.running < this.options.maxRunning && this.waiting.length === 0) this.running++;
     else {
       if (this.waiting.length >= this.options.maxWaiting) throw new TurnGateFullError(this.waiting.length);
-      busy = this.expectsLongWait(this.waiting.length) && !this.told.has(conversation);
+      // A turn with nothing to say (a card press) leaves the conversation to be told by its next message.
+      busy = onBusy !== null && this.expectsLongWait(this.waiting.length) && !this.told.has(conversation);
       if (busy) this.told.add(conversation);
       // The place is handed over by release() (running stays counted), so nobody can overtake.
       slot = new Promise<void>((admit) => this.waiting.push({ admit }));

@@ -84,6 +84,19 @@ describe('TurnGate', () => {
     expect(told).toEqual(['c7', 'c8']);
   });
 
+  it('does not count a turn with nothing to say (a card press) as the conversation told', async () => {
+    const gate = new TurnGate({ maxRunning: 1, busyAfterWaiting: 0 });
+    const told: string[] = [];
+    const hold = deferred();
+    const blocker = gate.run('x', null, null, () => hold.promise);
+    const press = gate.run('A', null, null, async () => {});
+    const message = gate.run('A', null, async () => void told.push('A'), async () => {});
+    await settle();
+    hold.resolve();
+    await Promise.all([blocker, press, message]);
+    expect(told).toEqual(['A']);
+  });
+
   it('sends the busy reply before the turn runs, and runs the turn when the reply fails', async () => {
     const gate = new TurnGate({ maxRunning: 1, busyAfterWaiting: 0 });
     const events: string[] = [];
