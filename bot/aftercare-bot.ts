@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import { z } from 'zod';
 import type { PrismaClient, RawSql } from '../services/db/client';
-import { touchIdentity } from '../services/customers';
+import { identityUpsertPart, touchedIdentity, touchIdentity, type ConversationIdentityInput, type TouchedIdentity } from '../services/customers';
 import { ServiceDesk } from '../services/desk';
 import type { CustomerRef } from '../services/desk/types';
 import { isLocale, localeFromTag, type Locale } from '../services/locale';
@@ -23,7 +23,7 @@ import { relayCustomerMessage, activeHandoff, endHandoff, callbackDeadline } fro
 import { shopCalendar } from '../services/shop-snapshot';
 import { formatLocal } from '../services/time';
 import { CARD_CHANNELS, decidedCard, renderOutbound } from './channels/render';
-import { StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
+import { cardClaimPart, StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
 import { RateLimiter } from './rate-limit';
 import { ConversationQueue } from './conversation-queue';
 import { TurnGate, type TurnGateOptions } from './turn-gate';
@@ -69,6 +69,19 @@ const cardSubmitSchema = z.object({
   note: z.string().max(1000).optional(),
 });
 
+/** Who wrote this activity, for the identity upsert (names sanitised: WeChat and the console skip the HTTP sanitiser). */
+function identityInput(activity: Activity, now: Date): ConversationIdentityInput {
+  if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
+  return {
+    channel: activity.channelId,
+    externalId: activity.from.id,
+    displayName: activity.from.name,
+    conversationReference: TurnContext.getConversationReference(activity),
+    conversationKey: `${activity.channelId}/${activity.conversation.id}`,
+    now,
+  };
+}
+
 /** Per turn: the state key, the state read with the claim, and the replies held back until the commit. */
 interface TurnRecord {
   key: TurnKey;
@@ -76,6 +89,10 @@ interface TurnRecord {
   version: number | null;
   /** Set by the dialogs; undefined means the turn did not touch the conversation state. */
   next?: DialogState;
+  /** Who wrote, upserted by the claim's statement (absent on a retried claim: then it is read again). */
+  identity?: TouchedIdentity;
+  /** The pressed card's claim, made by the turn's claim statement (absent: claim it in the turn). */
+  cardFirst?: { cardId: string; first: boolean };
   replies: Array<Partial<Activity>>;
 }
 
@@ -132,7 +149,7 @@ export class AftercareBot extends TeamsActivityHandler {
     this.turns = new TurnStore(options.sql, options.turnLeaseMs);
     this.limiter = new RateLimiter(options.messagesPerMinute ?? 30, 60_000);
     this.gate = new TurnGate(options.turnGate);
-    this.desk = new ServiceDesk({ prisma: options.prisma, shopId: options.shop.id, now: this.now, notify: options.notify });
+    this.desk = new ServiceDesk({ prisma: options.prisma, sql: options.sql, shopId: options.shop.id, now: this.now, notify: options.notify });
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -164,8 +181,9 @@ export class AftercareBot extends TeamsActivityHandler {
       // From the state read to its commit, one turn per conversation at a time in this process.
       const replies = await this.queue.run(key.stateKey, () => this.runClaimed(context, key));
       if (replies?.length) await context.sendActivities(replies);
-      // Best effort: if this is lost, a redelivery after the lease repeats the replies rather than dropping them.
-      if (replies) await this.turns.repliesSent(key).catch(() => {});
+      // Best effort, batched with other turns' marks (not awaited): if it is lost, a redelivery
+      // after the lease repeats the replies rather than dropping them.
+      if (replies) this.turns.repliesSent(key).catch((error: unknown) => this.options.logger.warn('could not mark replies sent', { error: String(error) }));
     });
   }
 
@@ -175,7 +193,18 @@ export class AftercareBot extends TeamsActivityHandler {
    */
   private async runClaimed(context: TurnContext, key: TurnKey): Promise<Array<Partial<Activity>> | null> {
     const { activity } = context;
-    const claim = await this.turns.claim(key);
+    // The identity upsert rides with the claim: one round trip for both on every message.
+    const who = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke ? identityInput(activity, this.now()) : null;
+    // A card press on a Message names its card now; an Invoke's is known only inside its handler.
+    const submitted = activity.type === ActivityTypes.Message && !activity.text?.trim() ? cardSubmitSchema.safeParse(activity.value ?? null) : null;
+    const card = submitted?.success && activity.replyToId ? { channel: `card:${activity.channelId}`, id: activity.replyToId, by: activity.id ?? `${Date.now()}` } : null;
+    const claimed = await this.turns.claim(key, [
+      ...(who ? [(first: number) => identityUpsertPart(who, first)] : []),
+      ...(card ? [cardClaimPart(card.channel, card.id, card.by)] : []),
+    ]);
+    const [identityRow, cardRow] = claimed.kind === 'fresh' ? [who ? claimed.riders?.[0] : undefined, card ? claimed.riders?.[who ? 1 : 0] : undefined] : [];
+    // Answered by this process a moment ago, its "sent" mark still on its way to the database.
+    const claim = claimed.kind === 'busy' && this.turns.sentPending(key) ? { kind: 'done' as const, replies: [] } : claimed;
     if (claim.kind === 'busy') throw new TurnInProgressError(activity.id ?? '');
     if (claim.kind === 'done') {
       this.options.logger.info('redelivered activity: replies sent again, nothing run', { channel: activity.channelId, activityId: activity.id });
@@ -187,7 +216,14 @@ export class AftercareBot extends TeamsActivityHandler {
       }
       return null;
     }
-    let record: TurnRecord = { key, state: claim.state, version: claim.version, replies: [] };
+    let record: TurnRecord = {
+      key,
+      state: claim.state,
+      version: claim.version,
+      replies: [],
+      identity: identityRow ? touchedIdentity(identityRow) : undefined,
+      cardFirst: card && cardRow !== undefined ? { cardId: card.id, first: cardRow === card.by } : undefined,
+    };
     // Replies wait for the commit: a crash before it must leave nothing said that the state does not know.
     context.onSendActivities(async (_ctx, activities, next) => {
       const held = context.turnState.get(TURN) as TurnRecord | undefined;
@@ -289,18 +325,9 @@ export class AftercareBot extends TeamsActivityHandler {
     const press = submitted?.success ? submitted.data : null;
     // WeChat and the console do not pass through the HTTP sanitiser.
     const text = sanitizeStrings(activity.text ?? '').trim();
-    if (activity.from.name) activity.from.name = sanitizeStrings(activity.from.name);
-
     const conversationKey = `${activity.channelId}/${activity.conversation.id}`;
-    const identity = await touchIdentity(this.options.sql, {
-      channel: activity.channelId,
-      externalId: activity.from.id,
-      displayName: activity.from.name,
-      conversationReference: TurnContext.getConversationReference(activity),
-      conversationKey,
-      now,
-    });
     const record = context.turnState.get(TURN) as TurnRecord;
+    const identity = record.identity ?? (await touchIdentity(this.options.sql, identityInput(activity, now)));
     const stored = record.state;
     const customer: CustomerRef | null = identity.customer
       ? { id: identity.customer.id, name: identity.customer.name, locale: isLocale(identity.customer.locale) ? identity.customer.locale : 'zh' }
@@ -310,7 +337,10 @@ export class AftercareBot extends TeamsActivityHandler {
 
     // A card decides once: replace it with its outcome, ignore a second press.
     if (press && activity.replyToId) {
-      const first = await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
+      const first =
+        record.cardFirst?.cardId === activity.replyToId
+          ? record.cardFirst.first
+          : await this.turns.claimCard(`card:${activity.channelId}`, activity.replyToId, activity.id ?? `${Date.now()}`);
       if (!first) {
         await context.sendActivity(t(locale, 'alreadyDecided'));
         return locale;

@@ -202,6 +202,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         for (const stop of stopTimers) stop();
         await jobs.stop();
         await wechat?.stop();
+        // The last turns' "replies sent" marks, before the database goes.
+        await bot.turns.flushSent().catch((error: unknown) => logger.warn('could not mark replies sent', { error: String(error) }));
         await db.close();
       })();
       return closing;

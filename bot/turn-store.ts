@@ -11,6 +11,7 @@
 import type { Activity } from 'botbuilder';
 import type { RawSql } from '../services/db/client';
 import type { ConversationState } from '../dialogs';
+import type { StatementPart } from '../services/customers';
 
 export class StateConflictError extends Error {
   constructor(readonly key: string) {
@@ -43,18 +44,48 @@ export interface TurnKey {
 
 export const DEFAULT_TURN_LEASE_MS = 30_000;
 
+/** How long "replies sent" marks wait to share one statement. */
+const SENT_BATCH_MS = 50;
+
 export class TurnStore {
+  private readonly sentBatch = new Map<string, { channel: string; activityId: string }>();
+  private sentFlush: Promise<void> | null = null;
+  private sentTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly sql: Pick<RawSql, 'query'>,
     private readonly leaseMs = DEFAULT_TURN_LEASE_MS,
   ) {}
 
-  /** Claims the activity and reads the conversation state, in one round trip. */
-  async claim(key: TurnKey): Promise<Claim> {
+  /**
+   * Claims the activity and reads the conversation state, in one round trip; `riders` (other
+   * statements of the turn: the identity upsert, a card's claim) go along in the same
+   * statement, and their values come back in `riders`, in order.
+   */
+  async claim(key: TurnKey, riders: ReadonlyArray<(firstParam: number) => StatementPart> = []): Promise<Claim & { riders?: unknown[] }> {
+    const ride = (first: number) => {
+      const ctes: string[] = [];
+      const columns: string[] = [];
+      const params: unknown[] = [];
+      riders.forEach((rider, i) => {
+        const part = rider(first + params.length);
+        ctes.push(part.ctes);
+        columns.push(`, ${part.expr} AS "rider${i}"`);
+        params.push(...part.params);
+      });
+      return { ctes: ctes.join(', '), column: columns.join(''), params };
+    };
+    const riderValues = (row: Record<string, unknown> | undefined) => riders.map((_, i) => row?.[`rider${i}`]);
     if (!key.activityId) {
-      const rows = await this.sql.query<{ data: ConversationState; version: number }>(`SELECT "data", "version" FROM "BotState" WHERE "key" = $1`, [key.stateKey]);
-      return { kind: 'fresh', state: rows[0]?.data ?? null, version: rows[0]?.version ?? null };
+      const r = ride(2);
+      const rows = await this.sql.query<{ state: { data: ConversationState; version: number } | null }>(
+        `${r.ctes ? `WITH ${r.ctes} ` : ''}SELECT (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $1) AS "state"${r.column}`,
+        [key.stateKey, ...r.params],
+      );
+      const state = rows[0]?.state;
+      return { kind: 'fresh', state: state?.data ?? null, version: state?.version ?? null, riders: riderValues(rows[0]) };
     }
+    const r = ride(5);
     const rows = await this.sql.query<{
       claimed: number;
       existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
@@ -67,15 +98,15 @@ export class TurnStore {
            SET "leaseUntil" = EXCLUDED."leaseUntil", "processedAt" = now()
            WHERE "ProcessedActivity"."status" = 'RUNNING' AND "ProcessedActivity"."leaseUntil" < now()
          RETURNING 1
-       )
+       )${r.ctes ? `, ${r.ctes}` : ''}
        SELECT (SELECT count(*)::int FROM claim) AS "claimed",
               (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
                 WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
-              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"`,
-      [key.channel, key.activityId, key.stateKey, this.leaseMs],
+              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"${r.column}`,
+      [key.channel, key.activityId, key.stateKey, this.leaseMs, ...r.params],
     );
     const row = rows[0];
-    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null };
+    if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, riders: riderValues(row) };
     // Committed and its process still within the lease: it is sending the replies right now.
     if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
     if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
@@ -117,10 +148,50 @@ export class TurnStore {
     );
   }
 
-  /** The replies reached the channel: a later redelivery needs nothing more. */
-  async repliesSent(key: TurnKey): Promise<void> {
-    if (!key.activityId) return;
-    await this.sql.query(`UPDATE "ProcessedActivity" SET "replies" = NULL, "leaseUntil" = NULL WHERE "channel" = $1 AND "activityId" = $2`, [key.channel, key.activityId]);
+  /**
+   * The replies reached the channel: a later redelivery needs nothing more. Marks from turns
+   * that end within a few milliseconds of each other go to the database as one statement: this
+   * is bookkeeping after the customer has the answer, and a round trip per turn of it cost as
+   * much as the turn's own claim.
+   */
+  repliesSent(key: TurnKey): Promise<void> {
+    if (!key.activityId) return Promise.resolve();
+    this.sentBatch.set(`${key.channel}\u0000${key.activityId}`, { channel: key.channel, activityId: key.activityId });
+    this.sentFlush ??= new Promise<void>((resolve, reject) => {
+      this.sentTimer = setTimeout(() => {
+        this.sentTimer = null;
+        this.flushSent().then(resolve, reject);
+      }, SENT_BATCH_MS);
+      this.sentTimer.unref();
+    });
+    return this.sentFlush;
+  }
+
+  /**
+   * Marked sent here but not yet in the database: a redelivery of it is answered (with nothing
+   * to repeat) by this process, not refused as still running.
+   */
+  sentPending(key: TurnKey): boolean {
+    return key.activityId !== null && this.sentBatch.has(`${key.channel}\u0000${key.activityId}`);
+  }
+
+  /** Writes the pending "replies sent" marks now (at shutdown; the timer does it otherwise). */
+  async flushSent(): Promise<void> {
+    if (this.sentTimer) clearTimeout(this.sentTimer);
+    this.sentTimer = null;
+    this.sentFlush = null;
+    const batch = [...this.sentBatch.values()];
+    if (batch.length === 0) return;
+    try {
+      await this.sql.query(
+        `UPDATE "ProcessedActivity" p SET "replies" = NULL, "leaseUntil" = NULL
+           FROM json_to_recordset($1::json) AS k("channel" text, "activityId" text)
+          WHERE p."channel" = k."channel" AND p."activityId" = k."activityId"`,
+        [JSON.stringify(batch)],
+      );
+    } finally {
+      for (const k of batch) this.sentBatch.delete(`${k.channel}\u0000${k.activityId}`);
+    }
   }
 
   /** The turn failed: let a redelivery of this activity run it at once. */
@@ -139,17 +210,27 @@ export class TurnStore {
    * activity when its turn is retried after a conflict, so the retry is not refused by its own claim.
    */
   async claimCard(channel: string, cardId: string, byActivity: string): Promise<boolean> {
-    const rows = await this.sql.query<{ by: string | null }>(
-      `WITH ins AS (
-         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
-         VALUES ($1, $2, now(), 'DONE', jsonb_build_object('by', $3::text))
-         ON CONFLICT DO NOTHING RETURNING $3::text AS "by"
-       )
-       SELECT "by" FROM ins
-       UNION ALL
-       SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND NOT EXISTS (SELECT 1 FROM ins)`,
-      [channel, cardId, byActivity],
-    );
+    const part = cardClaimPart(channel, cardId, byActivity)(1);
+    const rows = await this.sql.query<{ by: string | null }>(`WITH ${part.ctes} SELECT ${part.expr} AS "by"`, part.params);
     return rows[0]?.by === byActivity;
   }
+}
+
+/**
+ * A card's claim as a part of a larger statement (the turn's claim carries it); its value is
+ * the activity that pressed the card first — `claimCard` is true when that is this one.
+ */
+export function cardClaimPart(channel: string, cardId: string, byActivity: string) {
+  return (first: number): StatementPart => {
+    const [c, id, by] = [`$${first}`, `$${first + 1}`, `$${first + 2}`];
+    return {
+      ctes: `card_claim AS (
+         INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "replies")
+         VALUES (${c}, ${id}, now(), 'DONE', jsonb_build_object('by', ${by}::text))
+         ON CONFLICT DO NOTHING RETURNING ${by}::text AS "by"
+       )`,
+      expr: `coalesce((SELECT "by" FROM card_claim), (SELECT "replies"->>'by' FROM "ProcessedActivity" WHERE "channel" = ${c} AND "activityId" = ${id}))`,
+      params: [channel, cardId, byActivity],
+    };
+  };
 }

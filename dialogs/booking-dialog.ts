@@ -251,7 +251,14 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
     if (child === REGISTRATION) {
       const registered = result as RegistrationResult | null;
       if (!registered) return { done: null };
-      if (registered.vehicleId && !state.plate) state.vehicleId = registered.vehicleId;
+      if (registered.vehicleId && (!state.plate || state.plate === registered.plate)) {
+        // The car just registered is the one to book: no need to look it up again.
+        state.vehicleId = registered.vehicleId;
+        if (registered.plate) state.vehicles = [{ id: registered.vehicleId, plate: registered.plate, model: null }];
+        state.plate = undefined;
+        // A car registered a moment ago has no earlier work to recommend.
+        state.recommendations = [];
+      }
       return plan(ctx, state);
     }
     if (child === SLOT_OFFER) {

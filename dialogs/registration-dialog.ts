@@ -25,6 +25,8 @@ export interface RegistrationResult {
   customer: CustomerRef;
   /** The car registered with the profile (new customers only). */
   vehicleId: string | null;
+  /** Its plate, when `vehicleId` is set. */
+  plate?: string;
 }
 
 interface RegistrationState {
@@ -209,5 +211,5 @@ async function plan(ctx: FlowContext, state: RegistrationState): Promise<Step<Re
   }
   ctx.setCustomer(outcome.customer);
   ctx.say(ctx.t('reg.done', { name: outcome.customer.name, plate: state.plate }));
-  return { done: { customer: outcome.customer, vehicleId: outcome.vehicleId } };
+  return { done: { customer: outcome.customer, vehicleId: outcome.vehicleId, plate: state.plate } };
 }

@@ -226,7 +226,7 @@ describe('narrow reads', () => {
     const loader = new OccupancyLoader(s.prisma, ctx);
     await loader.ensure('2026-11-30', '2026-12-06');
     await loader.ensure('2026-12-01', '2026-12-03');
-    expect(loader.queries).toBe(2); // one bay and one technician query for the week, none after
+    expect(loader.queries).toBe(1); // one query (bays and technicians) for the week, none after
   });
 });
 

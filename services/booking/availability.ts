@@ -137,6 +137,29 @@ async function partNeeds(db: Db, shopId: string, items: CatalogItemWithParts[], 
 
 // ───────────────────────────── Occupancy, loaded per day range ─────────────────────────────
 
+/** One occupied slot unit: `b` a bay, `t` a technician; `ms` its start in epoch milliseconds. */
+export interface OccupancyRow {
+  kind: 'b' | 't';
+  id: string;
+  ms: number;
+}
+
+/**
+ * The occupancy of the search's bays and technicians in [from, to), as one statement (for
+ * embedding, its parameters are numbered from `firstParam`).
+ */
+export function occupancyQuery(ctx: Pick<SearchContext, 'bays' | 'technicians'>, from: Date, to: Date, excludeBookingId: string | undefined, firstParam: number) {
+  const p = (i: number) => `$${firstParam + i}`;
+  return {
+    sql: `SELECT 'b' AS "kind", "bayId" AS "id", (extract(epoch FROM "slotStart") * 1000)::float8 AS "ms" FROM "BayOccupancy"
+           WHERE "bayId" = ANY(${p(0)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)} AND "bookingId" <> ${p(4)}
+          UNION ALL
+          SELECT 't', "technicianId", (extract(epoch FROM "slotStart") * 1000)::float8 FROM "TechnicianOccupancy"
+           WHERE "technicianId" = ANY(${p(1)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)} AND "bookingId" <> ${p(4)}`,
+    params: [ctx.bays.map((b) => b.id), ctx.technicians.map((t) => t.id), from, to, excludeBookingId ?? ''] as unknown[],
+  };
+}
+
 /** Reads occupancy lazily for the days the search visits, a week at a time. */
 export class OccupancyLoader {
   readonly bays = new OccupancyIndex();
@@ -151,24 +174,22 @@ export class OccupancyLoader {
     private readonly excludeBookingId?: string,
   ) {}
 
+  /** Occupancy read by someone else (the booking's own combined read). */
+  add(rows: readonly OccupancyRow[]): void {
+    for (const r of rows) (r.kind === 'b' ? this.bays : this.technicians).add(r.id, new Date(Number(r.ms)));
+  }
+
   async ensure(from: LocalDate, to: LocalDate): Promise<void> {
     const missing: LocalDate[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) if (!this.loaded.has(d)) missing.push(d);
     if (missing.length === 0 || this.ctx.bays.length === 0 || this.ctx.technicians.length === 0) return;
     const tz = this.ctx.shop.timeZone;
     const range = { gte: zonedInstant(missing[0], 0, tz), lt: zonedInstant(addDays(missing[missing.length - 1], 1), 0, tz) };
-    const notThis = this.excludeBookingId ? { bookingId: { not: this.excludeBookingId } } : {};
-    const bayRows = await this.db.bayOccupancy.findMany({
-      where: { bayId: { in: this.ctx.bays.map((b) => b.id) }, slotStart: range, ...notThis },
-      select: { bayId: true, slotStart: true },
-    });
-    const techRows = await this.db.technicianOccupancy.findMany({
-      where: { technicianId: { in: this.ctx.technicians.map((t) => t.id) }, slotStart: range, ...notThis },
-      select: { technicianId: true, slotStart: true },
-    });
-    this.queries += 2;
-    for (const r of bayRows) this.bays.add(r.bayId, r.slotStart);
-    for (const r of techRows) this.technicians.add(r.technicianId, r.slotStart);
+    // Bays and technicians in one round trip: this runs on every slot search and in every booking.
+    const q = occupancyQuery(this.ctx, range.gte, range.lt, this.excludeBookingId, 1);
+    const rows = await this.db.$queryRawUnsafe<OccupancyRow[]>(q.sql, ...q.params);
+    this.queries += 1;
+    this.add(rows);
     for (const d of missing) this.loaded.add(d);
   }
 }

@@ -3,7 +3,7 @@
  * method is one read-model or one action of services/ (booking, customers, handoff …);
  * nothing here decides wording or channels.
  */
-import type { PrismaClient } from '../db/client';
+import type { PrismaClient, RawSql } from '../db/client';
 import { loadShopSnapshot } from '../shop-snapshot';
 import { openingFor, type OpeningWindow } from '../calendar';
 import { addDays, timeToMinute, type LocalDate } from '../time';
@@ -22,7 +22,7 @@ import {
   rescheduleBooking,
   type Slot,
 } from '../booking';
-import { customerVehicles, raiseRegistrationHelpTask, registerCustomer, vehicleForPlate, vinTaken, plateOwner } from '../customers';
+import { customerVehicles, raiseRegistrationHelpTask, registerCustomer, RegistrationTakenError, vehicleForPlate, vinTaken, plateOwner } from '../customers';
 import { startHandoff, type Notify } from '../handoff';
 import { isLocale, type Locale } from '../locale';
 import { startLink, verifyLink } from './link';
@@ -69,6 +69,8 @@ export function bookingReference(id: string): string {
 
 export interface ServiceDeskOptions {
   prisma: PrismaClient;
+  /** Plain SQL for the statements on a booking's path (registration, the booking itself). */
+  sql: Pick<RawSql, 'query'>;
   shopId: string;
   now: () => Date;
   /** Sends a sentence to a chat identity (channels implement it); used for advisor pushes and link codes. */
@@ -76,6 +78,8 @@ export interface ServiceDeskOptions {
 }
 
 type CatalogueItem = Awaited<ReturnType<typeof loadShopSnapshot>>['items'] extends Map<string, infer T> ? T : never;
+
+const catalogueLists = new WeakMap<object, readonly CatalogueEntry[]>();
 
 function serviceView(item: CatalogueItem): ServiceView {
   return { id: item.id, code: item.code, name: { zh: item.nameZh, en: item.nameEn }, labourMinutes: item.labourMinutes, intervalKm: item.intervalKm };
@@ -91,12 +95,14 @@ function byTime(a: SlotView, b: SlotView): number {
 
 export class ServiceDesk implements FrontDesk {
   private readonly prisma: PrismaClient;
+  private readonly sql: Pick<RawSql, 'query'>;
   private readonly shopId: string;
   private readonly now: () => Date;
   private readonly notify?: Notify;
 
   constructor(options: ServiceDeskOptions) {
     this.prisma = options.prisma;
+    this.sql = options.sql;
     this.shopId = options.shopId;
     this.now = options.now;
     this.notify = options.notify;
@@ -124,7 +130,10 @@ export class ServiceDesk implements FrontDesk {
 
   async catalogue(): Promise<readonly CatalogueEntry[]> {
     const { items } = await this.snapshot();
-    return [...items.values()];
+    // The same array for the same snapshot: the understanding compiles its matchers once per array.
+    let list = catalogueLists.get(items);
+    if (!list) catalogueLists.set(items, (list = [...items.values()]));
+    return list;
   }
 
   async services(ids: readonly string[]): Promise<ServiceView[]> {
@@ -228,8 +237,12 @@ export class ServiceDesk implements FrontDesk {
         quotedTotalFen: input.quotedTotalFen,
         idempotencyKey: input.idempotencyKey ?? undefined,
         now: this.now(),
-      });
-      return { ok: true, booking: await this.bookingView(booking.id), partsFlagged: booking.partsFlagged };
+      }, { sql: this.sql });
+      // The plain-SQL booking brings its plate: the confirmation needs no read back.
+      const view: BookingView = booking.plate
+        ? { id: booking.id, ref: bookingReference(booking.id), startsAt: booking.startsAt, endsAt: booking.endsAt, vehicleId: booking.vehicleId, plate: booking.plate, services: await this.services([...new Set(input.serviceIds)]), estimateFen: booking.estimateFen }
+        : await this.bookingView(booking.id);
+      return { ok: true, booking: view, partsFlagged: booking.partsFlagged };
     } catch (error) {
       if (error instanceof VehicleAlreadyBookedError) return { ok: false, reason: 'vehicle-busy', booking: { ref: bookingReference(error.bookingId), startsAt: error.startsAt } };
       if (error instanceof SlotUnavailableError) return { ok: false, reason: 'slot-taken', alternatives: error.alternatives.map(slotView).sort(byTime) };
@@ -294,7 +307,7 @@ export class ServiceDesk implements FrontDesk {
   async register(input: { identityId: string; data: RegistrationData }): Promise<RegistrationOutcome> {
     const { data } = input;
     try {
-      const customer = await registerCustomer(this.prisma, {
+      const customer = await registerCustomer(this.sql, {
         shopId: this.shopId,
         identityId: input.identityId,
         mobile: data.mobile,
@@ -305,14 +318,10 @@ export class ServiceDesk implements FrontDesk {
         mileageKm: data.mileageKm,
         now: this.now(),
       });
-      const vehicle = await this.prisma.vehicle.findUniqueOrThrow({ where: { shopId_plate: { shopId: this.shopId, plate: data.plate } } });
-      return { ok: true, customer: { id: customer.id, name: customer.name, locale: isLocale(customer.locale) ? customer.locale : 'zh' }, vehicleId: vehicle.id };
+      return { ok: true, customer: { id: customer.id, name: customer.name, locale: isLocale(customer.locale) ? customer.locale : 'zh' }, vehicleId: customer.vehicleId };
     } catch (error) {
       // Someone registered the same plate, VIN or number between the question and now.
-      if ((error as { code?: string }).code === 'P2002') {
-        const target = String((error as { meta?: { target?: unknown } }).meta?.target ?? '');
-        return { ok: false, reason: target.includes('vin') ? 'vin-taken' : target.includes('mobile') ? 'mobile-taken' : 'plate-taken' };
-      }
+      if (error instanceof RegistrationTakenError) return { ok: false, reason: `${error.field}-taken` };
       throw error;
     }
   }

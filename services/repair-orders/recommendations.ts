@@ -8,32 +8,35 @@ import type { Recommendation, Urgency } from './types';
  * catalogue operation.
  */
 export async function openRecommendations(prisma: PrismaClient, input: { vehicleId: string }): Promise<Recommendation[]> {
-  const items = await prisma.extraWorkItem.findMany({
-    where: { status: { in: ['DEFERRED', 'DECLINED'] }, request: { repairOrder: { vehicleId: input.vehicleId } } },
-    include: { request: { include: { repairOrder: { select: { number: true } } } }, shown: { include: { version: { select: { number: true } } } } },
-    orderBy: { decidedAt: 'desc' },
-  });
-  const out: Recommendation[] = [];
-  for (const item of items) {
-    const decidedAt = item.decidedAt ?? new Date(0);
-    if (item.catalogItemId) {
-      const doneSince = await prisma.repairOrderLine.count({
-        where: { catalogItemId: item.catalogItemId, status: 'ACTIVE', repairOrder: { vehicleId: input.vehicleId, status: { not: 'CANCELLED' } }, createdAt: { gt: decidedAt } },
-      });
-      if (doneSince > 0) continue;
-    }
-    const lastShown = [...item.shown].sort((a, b) => b.version.number - a.version.number)[0];
-    out.push({
-      itemId: item.id,
-      title: { zh: item.titleZh, en: item.titleEn },
-      catalogItemId: item.catalogItemId,
-      urgency: item.urgency as Urgency,
-      reason: item.reason,
-      decision: item.status as 'DEFERRED' | 'DECLINED',
-      decidedAt,
-      priceFen: lastShown?.totalFen ?? 0,
-      repairOrderNumber: item.request.repairOrder.number,
-    });
-  }
-  return out;
+  // One statement: the booking dialog asks this on every booking, usually to hear "none".
+  const rows = await prisma.$queryRawUnsafe<
+    Array<{ id: string; titleZh: string; titleEn: string; catalogItemId: string | null; urgency: string; reason: string; status: string; decidedMs: number | null; priceFen: number | null; repairOrderNumber: string }>
+  >(
+    `SELECT i."id", i."titleZh", i."titleEn", i."catalogItemId", i."urgency"::text AS "urgency", i."reason", i."status"::text AS "status",
+            (extract(epoch FROM i."decidedAt") * 1000)::float8 AS "decidedMs",
+            ro."number" AS "repairOrderNumber",
+            (SELECT vi."totalFen" FROM "ExtraWorkVersionItem" vi JOIN "ExtraWorkVersion" v ON v."id" = vi."versionId"
+              WHERE vi."itemId" = i."id" ORDER BY v."number" DESC LIMIT 1) AS "priceFen"
+       FROM "ExtraWorkItem" i
+       JOIN "ExtraWorkRequest" r ON r."id" = i."requestId"
+       JOIN "RepairOrder" ro ON ro."id" = r."repairOrderId"
+      WHERE ro."vehicleId" = $1 AND i."status" IN ('DEFERRED', 'DECLINED')
+        AND (i."catalogItemId" IS NULL OR NOT EXISTS (
+              SELECT 1 FROM "RepairOrderLine" l JOIN "RepairOrder" o ON o."id" = l."repairOrderId"
+               WHERE l."catalogItemId" = i."catalogItemId" AND l."status" = 'ACTIVE' AND o."vehicleId" = $1
+                 AND o."status" <> 'CANCELLED' AND l."createdAt" > COALESCE(i."decidedAt", 'epoch'::timestamptz)))
+      ORDER BY i."decidedAt" DESC`,
+    input.vehicleId,
+  );
+  return rows.map((row) => ({
+    itemId: row.id,
+    title: { zh: row.titleZh, en: row.titleEn },
+    catalogItemId: row.catalogItemId,
+    urgency: row.urgency as Urgency,
+    reason: row.reason,
+    decision: row.status as 'DEFERRED' | 'DECLINED',
+    decidedAt: new Date(row.decidedMs ?? 0),
+    priceFen: row.priceFen ?? 0,
+    repairOrderNumber: row.repairOrderNumber,
+  }));
 }
