@@ -21,7 +21,8 @@ const ENGINE = process.env.TEST_DATABASE_URL ? 'postgresql' : 'embedded';
 interface LatchedApp {
   app: App;
   url: string;
-  holdStatements(): void;
+  /** From now on the turns' statements wait (pending replies-sent marks are written first, so only turns wait). */
+  holdStatements(): Promise<void>;
   releaseStatements(): void;
   /** Statements waiting at the latch. */
   held(): number;
@@ -58,7 +59,8 @@ async function startLatchedApp(turnGate: Partial<TurnGateOptions>): Promise<Latc
   return {
     app,
     url,
-    holdStatements: () => {
+    holdStatements: async () => {
+      await app.bot.turns.flushSent();
       latch = new Promise<void>((resolve) => (openLatch = resolve));
     },
     releaseStatements: () => {
@@ -128,7 +130,7 @@ describe(`overloaded bot (${ENGINE})`, () => {
 
   it('with many conversations at once: the rest wait without touching the database, each is told once, every message gets its real answer', async () => {
     const users = Array.from({ length: 12 }, (_, i) => ({ u: user(QUESTIONS[i % 3].locale), text: QUESTIONS[i % 3].text }));
-    bot.holdStatements();
+    await bot.holdStatements();
     const posts = users.map(({ u, text }) => u.post(u.activity({ text })));
     await gateHoldsHere(MAX_RUNNING, users.length - MAX_RUNNING);
     // Only the admitted turns reached the database (each waits on its first statement).
@@ -158,7 +160,7 @@ describe(`overloaded bot (${ENGINE})`, () => {
     const [a, b, many, late] = [user(), user(), user(), user()];
     const manyTexts = ['你们几点关门', '店在哪里', '你们几点关门'];
     const episode = async () => {
-      bot.holdStatements();
+      await bot.holdStatements();
       const posts: Array<Promise<{ status: number }>> = [];
       // One at a time, so the order of arrival (and so who waits) is known.
       posts.push(a.post(a.activity({ text: '你们几点关门' })));
@@ -201,7 +203,7 @@ describe(`a bot with thousands waiting (${ENGINE})`, () => {
 
   it('answers 503 with Retry-After beyond the hard cap, says nothing to that customer, and answers the message when it is delivered again', async () => {
     const [first, second, third] = [bot.user(), bot.user(), bot.user()];
-    bot.holdStatements();
+    await bot.holdStatements();
     const admitted = first.post(first.activity({ text: '你们几点关门' }));
     await gateHolds(bot.app, 1, 0);
     const waiting = second.post(second.activity({ text: '你们几点关门' }));
