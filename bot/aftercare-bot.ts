@@ -26,6 +26,8 @@ import { CARD_CHANNELS, decidedCard, renderOutbound } from './channels/render';
 import { cardClaimPart, StateConflictError, TurnInProgressError, TurnStore, type TurnKey } from './turn-store';
 import { RateLimiter } from './rate-limit';
 import { ConversationQueue } from './conversation-queue';
+import { TurnGate, type TurnGateOptions } from './turn-gate';
+import { detectLocale } from '../services/understanding/locale';
 
 /** Words that end a handoff from the customer's side. */
 const END_HANDOFF_WORDS = [...CANCEL_WORDS, '结束人工', '不用人工了', 'end chat', 'back to bot'];
@@ -53,6 +55,8 @@ export interface AftercareBotOptions {
   turnLeaseMs?: number;
   /** Messages one chat identity may send per minute before the bot asks them to slow down. */
   messagesPerMinute?: number;
+  /** Admission of customer turns (bot/turn-gate.ts); the app derives maxRunning from the database. */
+  turnGate?: Partial<TurnGateOptions>;
 }
 
 /** What one of our card buttons sends back (bot/channels/render.ts); anything else in `value` is not a choice. */
@@ -136,12 +140,15 @@ export class AftercareBot extends TeamsActivityHandler {
   readonly turns: TurnStore;
   private readonly limiter: RateLimiter;
   private readonly queue = new ConversationQueue();
+  /** Customer turns only: proactive flows and jobs use the pool's reserve, outside it. */
+  readonly gate: TurnGate;
 
   constructor(private readonly options: AftercareBotOptions) {
     super();
     this.now = options.now ?? (() => new Date());
     this.turns = new TurnStore(options.sql, options.turnLeaseMs);
     this.limiter = new RateLimiter(options.messagesPerMinute ?? 30, 60_000);
+    this.gate = new TurnGate(options.turnGate);
     this.desk = new ServiceDesk({ prisma: options.prisma, sql: options.sql, shopId: options.shop.id, now: this.now, notify: options.notify });
 
     this.onMessage(async (context, next) => {
@@ -165,12 +172,19 @@ export class AftercareBot extends TeamsActivityHandler {
     const effectful = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
     if (!effectful) return super.run(context);
     const key: TurnKey = { channel: activity.channelId, activityId: activity.id ?? null, stateKey: `conversation:${activity.channelId}/${activity.conversation.id}` };
-    // From the state read to its commit, one turn per conversation at a time in this process.
-    const replies = await this.queue.run(key.stateKey, () => this.runClaimed(context, key));
-    if (replies?.length) await context.sendActivities(replies);
-    // Best effort, batched with other turns' marks (not awaited): if it is lost, a redelivery
-    // after the lease repeats the replies rather than dropping them.
-    if (replies) this.turns.repliesSent(key).catch((error: unknown) => this.options.logger.warn('could not mark replies sent', { error: String(error) }));
+    // Admitted before any database access; a long wait is announced once per conversation (it changes no state).
+    const busy = async () => {
+      const locale = detectLocale(activity.text, localeFromTag(activity.locale) ?? 'zh').locale;
+      await context.sendActivity(t(locale, 'busy.queued')).catch((error: unknown) => this.options.logger.warn('busy reply not sent', { error: String(error) }));
+    };
+    await this.gate.run(key.stateKey, activity.id ? `${activity.channelId}:${activity.id}` : null, activity.type === ActivityTypes.Message ? busy : null, async () => {
+      // From the state read to its commit, one turn per conversation at a time in this process.
+      const replies = await this.queue.run(key.stateKey, () => this.runClaimed(context, key));
+      if (replies?.length) await context.sendActivities(replies);
+      // Best effort, batched with other turns' marks (not awaited): if it is lost, a redelivery
+      // after the lease repeats the replies rather than dropping them.
+      if (replies) this.turns.repliesSent(key).catch((error: unknown) => this.options.logger.warn('could not mark replies sent', { error: String(error) }));
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { applyMigrations } from '../services/db/migrate';
 import { needsSeed, seedDemoShop } from '../services/db/seed';
 import type { ShopInfo } from './aftercare-bot';
 import { AftercareBot } from './aftercare-bot';
+import { defaultMaxRunning, type TurnGateOptions } from './turn-gate';
 import { createTeamsAdapter } from './channels/teams/adapter';
 import { createHttpServer, listen, type RunningServer } from './http/server';
 import { registerMessagesRoute } from './http/messages';
@@ -90,6 +91,8 @@ export interface StartOptions {
   wechatPuppet?: unknown;
   /** false: do not run jobs on a timer (tests call app.jobs.runDue()). */
   jobs?: boolean;
+  /** Admission of customer turns; maxRunning defaults to what the database serves without waiting. */
+  turnGate?: Partial<TurnGateOptions>;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -105,6 +108,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await messenger.send(identityId, text);
     },
     turnLeaseMs: config.turnLeaseMs,
+    turnGate: { maxRunning: defaultMaxRunning(db), ...options.turnGate },
   });
   // The embedded database has one process (the lock says so): turns claimed before a crash are nobody's now.
   if (db.engine === 'pglite') await bot.turns.expireLeases();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import { errorResponses, type HttpApp } from './server';
 import { TurnInProgressError } from '../turn-store';
+import { RETRY_AFTER_SECONDS, TurnGateFullError } from '../turn-gate';
 
 /** Minimal shape every inbound Bot Framework activity must have before the SDK sees it. */
 export const inboundActivitySchema = z
@@ -71,6 +72,7 @@ export function registerMessagesRoute(app: HttpApp, options: MessagesRouteOption
     async (request, reply) => {
       const res = new BotResponse(reply.raw.socket);
       let inProgress = false;
+      let full = false;
       await adapter.process(
         { body: request.body as unknown as Activity & Record<string, unknown>, headers: request.headers, method: request.method },
         res,
@@ -82,10 +84,16 @@ export function registerMessagesRoute(app: HttpApp, options: MessagesRouteOption
               inProgress = true;
               return;
             }
+            // Thousands of turns wait already (bot/turn-gate.ts): the channel keeps this one and retries.
+            if (error instanceof TurnGateFullError) {
+              full = true;
+              return;
+            }
             throw error;
           }),
       );
       if (inProgress) return reply.code(503).header('retry-after', '5').send({ error: 'this activity is being handled; deliver it again shortly' });
+      if (full) return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'too many messages waiting; deliver this one again later' });
       return sendBotResponse(res, request, reply, logger);
     },
   );

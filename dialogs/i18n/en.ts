@@ -33,6 +33,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   no: 'No',
   thanks: "You're welcome! I'm here whenever you need me.",
   'language.switched': 'Sure, I will continue in English.',
+  'busy.queued': "Got your message — we're busy right now; I'll answer within a minute.",
   slowDown: 'You are sending messages faster than I can read them; please wait a moment before the next one.',
   'handoff.relayed': '(Passed to the service advisor; please wait.)',
   tooLong: 'Your message is too long (over {max} characters). Please tell me briefly what you need.',

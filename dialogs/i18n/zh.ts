@@ -34,6 +34,7 @@ export const zh = {
   no: '否',
   thanks: '不客气！有需要随时找我。',
   'language.switched': '好的，接下来用中文为您服务。',
+  'busy.queued': '消息已收到，现在咨询的人较多，我一分钟内回复您。',
   slowDown: '您发得太快了，我先处理前面的消息，请稍等一会儿再发。',
   'handoff.relayed': '（已转给服务顾问，请稍候）',
   tooLong: '您的消息太长了（超过 {max} 个字），请简短描述一下需要什么帮助。',

@@ -27,6 +27,8 @@ export interface Database {
   prisma: PrismaClient;
   raw: RawSql;
   engine: 'pglite' | 'postgres';
+  /** Connections that can serve queries at once (the pool's size; PGlite has one). */
+  concurrency: number;
   /** Human description with no secrets, for logs and /healthz. */
   label: string;
   close(): Promise<void>;
@@ -125,6 +127,7 @@ export async function openPGliteInstance(pglite: PGlite, dataDir: string | null,
     prisma,
     raw,
     engine: 'pglite',
+    concurrency: 1,
     label: dataDir ? `embedded PostgreSQL (PGlite) at ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
     async close() {
       if (closed) return;
@@ -148,8 +151,11 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Connections in the PostgreSQL pool; the bot admits customer turns by it (bot/turn-gate.ts). */
+const POOL_SIZE = 10;
+
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 5000 });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -183,6 +189,7 @@ async function openPostgres(url: string): Promise<Database> {
     prisma,
     raw,
     engine: 'postgres',
+    concurrency: POOL_SIZE,
     label: `PostgreSQL at ${redactUrl(url)}`,
     async close() {
       if (closed) return;
