@@ -27,9 +27,11 @@ export interface RealisticResult {
   /** Turns sent in the measured window, and per second. */
   sentTurns: number;
   sentTurnsPerSec: number;
-  /** Turns sent in the measured window that got a real answer, and per second. */
+  /** Turns sent in the measured window that got a real answer, and per second (until the last answer). */
   turns: number;
   turnsPerSec: number;
+  /** Real answers that arrived inside the measured window, per second of it: what the bot served. */
+  servedTurnsPerSec: number;
   /**
    * Turns without a real answer (HTTP error, timeout, no reply, only a busy reply, or the
    * bot's error reply), over the whole phase, ramp-up included.
@@ -165,6 +167,7 @@ export async function realistic(opts: {
   let errorReplies = 0;
   let busy = 0;
   let answeredAfterBusy = 0;
+  let servedInWindow = 0;
   let cpuBefore = 0;
   const warm = sleep(opts.warmupMs).then(() => {
     cpuBefore = cpuSeconds(opts.pid);
@@ -175,7 +178,9 @@ export async function realistic(opts: {
       while (performance.now() < end) {
         const sent = performance.now();
         const r = await c.turn();
+        const done = performance.now();
         if (sent >= measureFrom) measured.push(r);
+        if (r.ok && done >= measureFrom && done <= end) servedInWindow++;
         if (!r.ok) failed++;
         if (r.errorReply) errorReplies++;
         if (r.busy) busy++;
@@ -199,6 +204,7 @@ export async function realistic(opts: {
     sentTurnsPerSec: round(measured.length / seconds, 1),
     turns: ok.length,
     turnsPerSec: round(ok.length / seconds, 1),
+    servedTurnsPerSec: round(servedInWindow / (opts.durationMs / 1000), 1),
     failedTurns: failed,
     errorReplies,
     busyReplies: busy,

@@ -280,7 +280,7 @@ async function benchMode(mode: Mode, connector: LoadConnector, cleanups: Array<(
       abandoned: () => overStats.abandoned,
       poolErrors,
     });
-    log(`  ${over.conversations} conversations, ${over.offeredTurnsPerSec} offered → ${over.turnsPerSec} served turns/s, p99 ${over.p99} ms, ${over.failedTurns} failed (${over.errorReplies} error replies), ${over.busyReplies} busy (${over.answeredAfterBusy} answered after), ${over.poolErrors} pool errors`);
+    log(`  ${over.conversations} conversations, ${over.offeredTurnsPerSec} offered → ${over.servedTurnsPerSec} served turns/s, p99 ${over.p99} ms, ${over.failedTurns} failed (${over.errorReplies} error replies), ${over.busyReplies} busy (${over.answeredAfterBusy} answered after), ${over.poolErrors} pool errors`);
     for (const st of [satStats, realStats, overStats]) addBookingStats(totals, st);
     repetitions.push({ costRatio, saturation: { bot: satBot, baseline: satBase }, realistic: { bot: realBot, baseline: realBase }, overload: over });
   }
@@ -396,7 +396,7 @@ export function markdownTable(results: ModeResult[]): string {
     ['Realistic: turns/s sent → answered', (r) => `${fmt(r.realistic.bot.sentTurnsPerSec)} → ${fmt(r.realistic.bot.turnsPerSec)}`],
     ['Realistic: failed turns / abandoned conv. (all reps)', (r) => `${sum(r.realistic.bot.failedTurns)} / ${sum(r.realistic.bot.abandonedConversations)}${mark(r.targets.realisticLost.met)}`],
     ['Realistic baseline: p50 / p95 / p99 ms', (r) => `${fmt(r.realistic.baseline.p50)} / ${fmt(r.realistic.baseline.p95)} / ${fmt(r.realistic.baseline.p99)}`],
-    ['Overload: conversations; turns/s offered / sent → answered', (r) => `${fmt(r.overload.conversations, 0)}; ${fmt(r.overload.offeredTurnsPerSec)} / ${fmt(r.overload.sentTurnsPerSec)} → ${fmt(r.overload.turnsPerSec)}`],
+    ['Overload: conversations; turns/s offered / sent → served', (r) => `${fmt(r.overload.conversations, 0)}; ${fmt(r.overload.offeredTurnsPerSec)} / ${fmt(r.overload.sentTurnsPerSec)} → ${fmt(r.overload.servedTurnsPerSec)}`],
     ['Overload: p50 / p99 ms', (r) => `${fmt(r.overload.p50)} / ${fmt(r.overload.p99)}`],
     ['Overload: failed turns (error replies) / pool errors (all reps)', (r) => `${sum(r.overload.failedTurns)} (${sum(r.overload.errorReplies)})${mark(r.targets.overloadFailedTurns.met)} / ${sum(r.overload.poolErrors)}${mark(r.targets.overloadPoolErrors.met)}`],
     ['Overload: busy replies / answered after busy / abandoned', (r) => `${sum(r.overload.busyReplies)} / ${sum(r.overload.answeredAfterBusy)} / ${sum(r.overload.abandonedConversations)}`],
