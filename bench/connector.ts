@@ -21,6 +21,11 @@ export interface LoadConnector {
   /** Starts collecting calls for a conversation; returns the live list. */
   listen(conversationId: string): ConnectorCall[];
   forget(conversationId: string): void;
+  /**
+   * Resolves true when the conversation's list grows beyond `seen` calls, false after
+   * `timeoutMs`: an answer that follows a "busy" reply arrives after the POST was answered.
+   */
+  waitForMore(conversationId: string, seen: number, timeoutMs: number): Promise<boolean>;
   /** Calls for conversations nobody listens to (should stay 0). */
   stray(): number;
   total(): number;
@@ -29,6 +34,7 @@ export interface LoadConnector {
 
 export async function startLoadConnector(): Promise<LoadConnector> {
   const byConversation = new Map<string, ConnectorCall[]>();
+  const waiters = new Map<string, () => void>();
   let seq = 0;
   let stray = 0;
   let total = 0;
@@ -48,8 +54,15 @@ export async function startLoadConnector(): Promise<LoadConnector> {
       const activityId = match?.[2] ? decodeURIComponent(match[2]) : undefined;
       const id = req.method === 'PUT' && activityId ? activityId : `bot-activity-${++seq}`;
       const list = match ? byConversation.get(decodeURIComponent(match[1])) : undefined;
-      if (list) list.push({ method: req.method ?? '', activityId, body, id, at });
-      else stray++;
+      if (list) {
+        list.push({ method: req.method ?? '', activityId, body, id, at });
+        const conversationId = decodeURIComponent(match![1]);
+        const wake = waiters.get(conversationId);
+        if (wake) {
+          waiters.delete(conversationId);
+          wake();
+        }
+      } else stray++;
       const text = JSON.stringify({ id });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -67,6 +80,24 @@ export async function startLoadConnector(): Promise<LoadConnector> {
     },
     forget(conversationId) {
       byConversation.delete(conversationId);
+      waiters.get(conversationId)?.();
+      waiters.delete(conversationId);
+    },
+    waitForMore(conversationId, seen, timeoutMs) {
+      const list = byConversation.get(conversationId);
+      if (!list) return Promise.resolve(false);
+      if (list.length > seen) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiters.delete(conversationId);
+          resolve(false);
+        }, timeoutMs);
+        // One waiter per conversation: a simulated customer waits for one turn at a time.
+        waiters.set(conversationId, () => {
+          clearTimeout(timer);
+          resolve(list.length > seen);
+        });
+      });
     },
     stray: () => stray,
     total: () => total,

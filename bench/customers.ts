@@ -1,5 +1,6 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
+import { t } from '../dialogs/i18n';
 import { renderActivity, type ConnectorCall, type LoadConnector } from './connector';
 
 /**
@@ -11,11 +12,41 @@ import { renderActivity, type ConnectorCall, type LoadConnector } from './connec
 export interface TurnResult {
   /** Request sent → last reply received by the connector (ms). */
   latencyMs: number;
+  /** The turn got a real answer: no HTTP error, no timeout, not the bot's error reply. */
   ok: boolean;
   /** A booking was confirmed by this turn. */
   booked?: boolean;
   error?: string;
+  /** The bot said it was busy (a BUSY_MARKERS reply) before answering, or instead of it. */
+  busy?: boolean;
+  /** The bot answered with its turn-error reply (counted as a failed turn). */
+  errorReply?: boolean;
 }
+
+/**
+ * Words of the bot's "busy, I'll answer in a minute" reply under overload. A turn with such a
+ * reply and then a real answer is not failed; a turn with only the busy reply is.
+ * (Provisional words: the lead aligns them with the bot's catalogue.)
+ */
+export const BUSY_MARKERS = ['正在排队', '稍等', 'busy'];
+
+/**
+ * The bot's turn-error reply: the adapter's onTurnError sends the catalogue's `unavailable`
+ * ("系统繁忙…") when a turn throws, e.g. on a database pool timeout. Such a turn failed.
+ */
+export const ERROR_REPLIES = [t('zh', 'unavailable'), t('en', 'unavailable')];
+
+export type ReplyKind = 'error' | 'busy' | 'answer';
+
+/** What a posted reply is; the error reply is checked first (the English one says "busy"). */
+export function classifyReply(text: string): ReplyKind {
+  if (ERROR_REPLIES.some((e) => text.includes(e))) return 'error';
+  if (BUSY_MARKERS.some((m) => text.includes(m))) return 'busy';
+  return 'answer';
+}
+
+/** After a late answer (one that follows a busy reply), how long to wait for the rest of it. */
+const LATE_ANSWER_QUIET_MS = 250;
 
 export interface SimCustomer {
   turn(): Promise<TurnResult>;
@@ -46,6 +77,17 @@ function post(url: URL, body: string, timeoutMs: number): Promise<{ status: numb
   });
 }
 
+interface Sent {
+  status: number;
+  /** Connector calls of the turn, busy replies left out. */
+  calls: ConnectorCall[];
+  /** Posted replies that are a real answer (neither busy nor the error reply). */
+  answers: ConnectorCall[];
+  busy: boolean;
+  errorReply: boolean;
+  latencyMs: number;
+}
+
 /** One Teams conversation with one user. */
 class TeamsConversation {
   readonly conversationId = `a:${crypto.randomBytes(8).toString('hex')}`;
@@ -59,8 +101,12 @@ class TeamsConversation {
     this.calls = connector.listen(this.conversationId);
   }
 
-  /** Sends one activity; returns the new connector calls and the turn latency. */
-  async send(extra: Record<string, unknown>, timeoutMs: number): Promise<{ status: number; calls: ConnectorCall[]; latencyMs: number }> {
+  /**
+   * Sends one activity; returns the replies (busy replies apart) and the turn latency. The bot
+   * posts its replies before answering the POST; when it only said "busy" by then, the real
+   * answer follows later, so this waits for it until `timeoutMs` after sending.
+   */
+  async send(extra: Record<string, unknown>, timeoutMs: number): Promise<Sent> {
     const activity = {
       type: 'message',
       id: `act-${crypto.randomBytes(6).toString('hex')}`,
@@ -76,12 +122,34 @@ class TeamsConversation {
     };
     const body = JSON.stringify(activity);
     const started = performance.now();
+    const deadline = started + timeoutMs;
     const res = await post(this.endpoint, body, timeoutMs);
     const answered = performance.now();
-    const fresh = this.calls.slice(this.seen);
+    const sorted = () => {
+      const fresh = this.calls.slice(this.seen);
+      const kinds = fresh.map((c) => (c.method === 'POST' ? classifyReply(renderActivity(c.body)) : 'answer'));
+      return { fresh, kinds, answers: fresh.filter((c, i) => c.method === 'POST' && kinds[i] === 'answer') };
+    };
+    let got = sorted();
+    if (res.status < 300 && got.answers.length === 0 && !got.kinds.includes('error')) {
+      // Busy (or nothing yet): wait for the answer that follows, then for the rest of it.
+      while (got.answers.length === 0 && !got.kinds.includes('error') && performance.now() < deadline) {
+        await this.connector.waitForMore(this.conversationId, this.calls.length, deadline - performance.now());
+        got = sorted();
+      }
+      while (got.answers.length > 0 && (await this.connector.waitForMore(this.conversationId, this.calls.length, LATE_ANSWER_QUIET_MS))) got = sorted();
+    }
     this.seen = this.calls.length;
+    const { fresh, kinds, answers } = got;
     const last = fresh.length ? fresh[fresh.length - 1].at : answered;
-    return { status: res.status, calls: fresh, latencyMs: last - started };
+    return {
+      status: res.status,
+      calls: fresh.filter((_, i) => kinds[i] !== 'busy'),
+      answers,
+      busy: kinds.includes('busy'),
+      errorReply: kinds.includes('error'),
+      latencyMs: last - started,
+    };
   }
 
   dispose(): void {
@@ -122,12 +190,21 @@ function shanghaiParts(d: Date): { month: number; day: number; weekday: number }
   return { month: local.getUTCMonth() + 1, day: local.getUTCDate(), weekday: local.getUTCDay() };
 }
 
-/** Spreads wanted times round-robin over open days 1–55 days ahead and 11 times of day. */
+/**
+ * How far ahead customers want their service. bench/prepare-db.ts widens the shop's booking
+ * horizon to 366 days so that a run of three repetitions (a few thousand bookings) spreads
+ * thin: with the demo shop's 60 days the calendar fills up during the run and later
+ * repetitions would measure a full calendar (alternatives, dead ends) instead of bookings.
+ * Below a year so that "M月D日" names one date.
+ */
+export const WANTED_DAYS_AHEAD = 350;
+
+/** Spreads wanted times round-robin over open days 1–WANTED_DAYS_AHEAD days ahead and 11 times of day. */
 export class WantedTimes {
   private readonly days: Array<{ month: number; day: number; saturday: boolean }> = [];
   private k = 0;
-  constructor(now = new Date()) {
-    for (let i = 1; i <= 55; i++) {
+  constructor(now = new Date(), daysAhead = WANTED_DAYS_AHEAD) {
+    for (let i = 1; i <= daysAhead; i++) {
       const p = shanghaiParts(new Date(now.getTime() + i * 86_400_000));
       if (p.weekday === 0) continue;
       this.days.push({ month: p.month, day: p.day, saturday: p.weekday === 6 });
@@ -153,8 +230,25 @@ export class WantedTimes {
 export interface BookingStats {
   bookings: number;
   alternativesTaken: number;
+  /** Conversations given up: a failed turn, an unexpected reply, or the turn limit. */
   abandoned: number;
+  /** Abandoned conversations by reason. */
+  reasons: Record<string, number>;
+  /** The first few transcripts of abandoned conversations. */
   errors: string[];
+}
+
+export function newBookingStats(): BookingStats {
+  return { bookings: 0, alternativesTaken: 0, abandoned: 0, reasons: {}, errors: [] };
+}
+
+/** Adds `from` into `into` (per-phase stats into the mode's totals). */
+export function addBookingStats(into: BookingStats, from: BookingStats): void {
+  into.bookings += from.bookings;
+  into.alternativesTaken += from.alternativesTaken;
+  into.abandoned += from.abandoned;
+  for (const [k, v] of Object.entries(from.reasons)) into.reasons[k] = (into.reasons[k] ?? 0) + v;
+  for (const e of from.errors) if (into.errors.length < 5) into.errors.push(e);
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
@@ -193,6 +287,8 @@ export class BookingCustomer implements SimCustomer {
 
   private fail(reason: string, transcript: string): void {
     this.stats.abandoned++;
+    const kind = reason.replace(/\d+/g, 'N');
+    this.stats.reasons[kind] = (this.stats.reasons[kind] ?? 0) + 1;
     if (this.stats.errors.length < 5) this.stats.errors.push(`${reason}: ${transcript.slice(0, 300).replace(/\n/g, ' ⏎ ')}`);
     this.restart();
   }
@@ -207,23 +303,24 @@ export class BookingCustomer implements SimCustomer {
       return { latencyMs: NaN, ok: false, error: String((error as Error).message) };
     }
     this.turns++;
-    const { status, calls, latencyMs } = result;
-    const posts = calls.filter((c) => c.method === 'POST');
-    const text = posts.map((c) => renderActivity(c.body)).join('\n');
-    if (status >= 300 || posts.length === 0) {
-      this.fail(`HTTP ${status}, ${posts.length} replies`, `${sending.text ?? JSON.stringify(sending.value)} → ${text}`);
-      return { latencyMs, ok: false, error: `HTTP ${status}` };
+    const { status, answers, latencyMs, busy, errorReply } = result;
+    const said = sending.text ?? JSON.stringify(sending.value);
+    const text = answers.map((c) => renderActivity(c.body)).join('\n');
+    if (status >= 300 || errorReply || answers.length === 0) {
+      const reason = status >= 300 ? `HTTP ${status}` : errorReply ? 'error reply' : busy ? 'busy, no answer' : 'no reply';
+      this.fail(reason, `${said} → ${text}`);
+      return { latencyMs, ok: false, error: reason, busy, errorReply };
     }
     if (text.includes('预约成功')) {
       this.stats.bookings++;
       this.restart();
-      return { latencyMs, ok: true, booked: true };
+      return { latencyMs, ok: true, booked: true, busy };
     }
     if (this.turns >= MAX_TURNS_PER_BOOKING) {
       this.fail('too many turns', text);
-      return { latencyMs, ok: true };
+      return { latencyMs, ok: true, busy };
     }
-    const card = [...posts].reverse().find((c) => c.body.attachments?.length);
+    const card = [...answers].reverse().find((c) => c.body.attachments?.length);
     const actions = (card?.body.attachments[0].content?.actions ?? []) as Array<{ title: string; data: Record<string, unknown> }>;
     const confirm = actions.find((a) => a.data?.choice === 'confirm');
     const alternative = actions.find((a) => typeof a.data?.choice === 'string' && ISO.test(a.data.choice as string));
@@ -236,9 +333,9 @@ export class BookingCustomer implements SimCustomer {
     else if (text.includes('车架号')) this.next = { text: '跳过' };
     else if (text.includes('里程')) this.next = { text: '跳过' };
     else {
-      this.fail('unexpected reply', `${sending.text ?? JSON.stringify(sending.value)} → ${text}`);
+      this.fail('unexpected reply', `${said} → ${text}`);
     }
-    return { latencyMs, ok: true };
+    return { latencyMs, ok: true, busy };
   }
 
   dispose(): void {
@@ -255,9 +352,9 @@ export class EchoCustomer implements SimCustomer {
   }
   async turn(): Promise<TurnResult> {
     try {
-      const { status, calls, latencyMs } = await this.conversation.send({ text: `明天上午10点保养 ${++this.n}` }, this.timeoutMs);
-      const ok = status < 300 && calls.some((c) => c.method === 'POST');
-      return { latencyMs, ok, error: ok ? undefined : `HTTP ${status}` };
+      const { status, answers, latencyMs, busy, errorReply } = await this.conversation.send({ text: `明天上午10点保养 ${++this.n}` }, this.timeoutMs);
+      const ok = status < 300 && !errorReply && answers.length > 0;
+      return { latencyMs, ok, error: ok ? undefined : `HTTP ${status}`, busy, errorReply };
     } catch (error) {
       return { latencyMs: NaN, ok: false, error: String((error as Error).message) };
     }

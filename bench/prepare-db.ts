@@ -2,7 +2,8 @@
  * Prepares the bench database in one process: applies the migrations and seeds the demo
  * shop (what `aftercare db migrate` and `aftercare db seed` do, with the same functions),
  * then gives the shop ample parts stock: the demo shop stocks 40 air filters, so without
- * this the bench would measure the "parts short" path after 40 bookings instead of bookings.
+ * this the bench would measure the "parts short" path after 40 bookings instead of bookings;
+ * and widens the booking horizon to a year (see WANTED_DAYS_AHEAD in bench/customers.ts).
  * Run: DATABASE_URL=… node -r tsx/cjs bench/prepare-db.ts
  */
 import { loadConfig } from '../services/config';
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     const migrated = await applyMigrations(db.raw);
     await seedDemoShop(db.prisma, { timeZone: config.shopTimeZone });
     await db.raw.exec(`UPDATE "Part" SET "stockQty" = 1000000, "restockDate" = NULL`);
-    process.stdout.write(`${db.label}: ${migrated.applied.length} migration(s) applied, demo shop seeded, bench stock set\n`);
+    // Customers want dates up to WANTED_DAYS_AHEAD (bench/customers.ts) days ahead: the
+    // repetitions' bookings spread over a year instead of filling the demo's 60 days.
+    await db.raw.exec(`UPDATE "Shop" SET "bookingHorizonDays" = 366`);
+    process.stdout.write(`${db.label}: ${migrated.applied.length} migration(s) applied, demo shop seeded, bench stock and horizon set\n`);
   } finally {
     await db.close();
   }

@@ -19,6 +19,8 @@ export interface Spawned {
   pid: number;
   output(): string;
   stdout(): string;
+  /** Lines of stdout + stderr so far that contained each watched string (see `start`). */
+  counts(): Record<string, number>;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -32,20 +34,37 @@ export function cleanEnv(overrides: Record<string, string | undefined>): NodeJS.
   return env;
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv, label: string, command = process.execPath): Spawned {
+/**
+ * Starts a child process. `watch`: strings counted per output line over the whole run (the
+ * kept output is only its tail), e.g. the pg pool's timeout error.
+ */
+export function start(args: string[], env: NodeJS.ProcessEnv, label: string, command = process.execPath, watch: string[] = []): Spawned {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let stdout = '';
+  const counts: Record<string, number> = Object.fromEntries(watch.map((w) => [w, 0]));
   child.stdout!.on('data', (c: Buffer) => {
     if (stdout.length < 100_000) stdout += c.toString();
   });
+  const lineCounter = () => {
+    let partial = '';
+    return (c: Buffer) => {
+      const lines = (partial + c.toString()).split('\n');
+      partial = lines.pop()!.slice(-10_000);
+      for (const line of lines) for (const w of watch) if (line.includes(w)) counts[w]++;
+    };
+  };
   const keep = (c: Buffer) => {
     out += c.toString();
     if (out.length > 20_000) out = out.slice(-10_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  if (watch.length) {
+    child.stdout!.on('data', lineCounter());
+    child.stderr!.on('data', lineCounter());
+  }
   child.on('exit', () => children.delete(child));
   if (!child.pid) throw new Error(`${label} did not start`);
   return {
@@ -53,6 +72,7 @@ export function start(args: string[], env: NodeJS.ProcessEnv, label: string, com
     pid: child.pid,
     output: () => out,
     stdout: () => stdout,
+    counts: () => ({ ...counts }),
     stop: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
