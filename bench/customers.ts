@@ -24,11 +24,11 @@ export interface TurnResult {
 }
 
 /**
- * Words of the bot's "busy, I'll answer in a minute" reply under overload. A turn with such a
- * reply and then a real answer is not failed; a turn with only the busy reply is.
- * (Provisional words: the lead aligns them with the bot's catalogue.)
+ * The bot's "busy, I'll answer in a minute" reply under overload (bot/turn-gate.ts sends the
+ * catalogue's `busy.queued`). A turn with it and then a real answer is not failed; a turn with
+ * only the busy reply is.
  */
-export const BUSY_MARKERS = ['正在排队', '稍等', 'busy'];
+export const BUSY_MARKERS = [t('zh', 'busy.queued'), t('en', 'busy.queued')];
 
 /**
  * The bot's turn-error reply: the adapter's onTurnError sends the catalogue's `unavailable`

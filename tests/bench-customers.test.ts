@@ -11,7 +11,7 @@ import { t } from '../dialogs/i18n';
 
 type Behaviour = 'answer' | 'busy-then-answer' | 'busy-only' | 'error-zh' | 'error-en';
 
-const BUSY_TEXT = `人有点多，您的消息${BUSY_MARKERS[0]}，一分钟内回复您。`;
+const BUSY_TEXT = BUSY_MARKERS[0];
 
 async function startFakeBot(behaviour: () => Behaviour): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
