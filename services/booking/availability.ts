@@ -116,16 +116,31 @@ async function partNeeds(db: Db, shopId: string, items: CatalogItemWithParts[], 
     }
   }
   if (needs.size === 0) return [];
-  // One aggregate over the shop's future confirmed bookings (index on shopId, startsAt);
-  // only the parts this job needs are summed.
+  // What confirmed bookings reserve from today on: whole days after today from the per-day
+  // totals the database keeps (PartReservationDay, by trigger), so a full forward book costs a
+  // few rows, not every booking; today's bookings that have not started yet, exactly; and a
+  // booking being moved gives its own reservation back.
   const rows = await db.$queryRawUnsafe<Array<{ partId: string; milli: string }>>(
-    `SELECT cp."partId" AS "partId", (SUM(cp."quantity") * 1000)::bigint::text AS milli
-       FROM "Booking" b
-       JOIN "BookingLine" bl ON bl."bookingId" = b."id"
-       JOIN "ServiceCatalogPart" cp ON cp."catalogItemId" = bl."catalogItemId"
-      WHERE b."shopId" = $1 AND b."status" = 'CONFIRMED' AND b."startsAt" >= $2
-        AND cp."partId" = ANY($3::text[]) AND b."id" <> $4
-      GROUP BY cp."partId"`,
+    `SELECT x."partId", SUM(x."milli")::text AS milli FROM (
+       SELECT r."partId", r."milli" FROM "PartReservationDay" r
+        WHERE r."partId" = ANY($3::text[]) AND r."day" > ($2::timestamptz AT TIME ZONE 'UTC')::date
+       UNION ALL
+       SELECT cp."partId", (cp."quantity" * 1000)::bigint
+         FROM "Booking" b
+         JOIN "BookingLine" bl ON bl."bookingId" = b."id"
+         JOIN "ServiceCatalogPart" cp ON cp."catalogItemId" = bl."catalogItemId"
+        WHERE b."shopId" = $1 AND b."status" = 'CONFIRMED' AND b."startsAt" >= $2::timestamptz
+          AND b."startsAt" < (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'
+          AND cp."partId" = ANY($3::text[]) AND b."id" <> $4
+       UNION ALL
+       SELECT cp."partId", -(cp."quantity" * 1000)::bigint
+         FROM "Booking" b
+         JOIN "BookingLine" bl ON bl."bookingId" = b."id"
+         JOIN "ServiceCatalogPart" cp ON cp."catalogItemId" = bl."catalogItemId"
+        WHERE b."id" = $4 AND b."status" = 'CONFIRMED' AND cp."partId" = ANY($3::text[])
+          AND (b."startsAt" AT TIME ZONE 'UTC')::date > ($2::timestamptz AT TIME ZONE 'UTC')::date
+     ) x
+     GROUP BY x."partId"`,
     shopId,
     now,
     [...needs.keys()],
