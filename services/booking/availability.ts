@@ -152,26 +152,31 @@ async function partNeeds(db: Db, shopId: string, items: CatalogItemWithParts[], 
 
 // ───────────────────────────── Occupancy, loaded per day range ─────────────────────────────
 
-/** One occupied slot unit: `b` a bay, `t` a technician; `ms` its start in epoch milliseconds. */
+/** The occupied slot units of one resource: `b` a bay, `t` a technician; `ms` their starts in epoch milliseconds. */
 export interface OccupancyRow {
   kind: 'b' | 't';
   id: string;
-  ms: number;
+  ms: number[];
 }
 
 /**
  * The occupancy of the search's bays and technicians in [from, to), as one statement (for
- * embedding, its parameters are numbered from `firstParam`).
+ * embedding, its parameters are numbered from `firstParam`). One row per resource: a full
+ * book has thousands of units in a week, and a row each cost more than the search.
  */
 export function occupancyQuery(ctx: Pick<SearchContext, 'bays' | 'technicians'>, from: Date, to: Date, excludeBookingId: string | undefined, firstParam: number) {
   const p = (i: number) => `$${firstParam + i}`;
+  // Without a booking to leave out, the primary keys (resource, slotStart) answer alone.
+  const notThis = excludeBookingId ? ` AND "bookingId" <> ${p(4)}` : '';
   return {
-    sql: `SELECT 'b' AS "kind", "bayId" AS "id", (extract(epoch FROM "slotStart") * 1000)::float8 AS "ms" FROM "BayOccupancy"
-           WHERE "bayId" = ANY(${p(0)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)} AND "bookingId" <> ${p(4)}
+    sql: `SELECT 'b' AS "kind", "bayId" AS "id", array_agg((extract(epoch FROM "slotStart") * 1000)::float8) AS "ms" FROM "BayOccupancy"
+           WHERE "bayId" = ANY(${p(0)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)}${notThis}
+           GROUP BY "bayId"
           UNION ALL
-          SELECT 't', "technicianId", (extract(epoch FROM "slotStart") * 1000)::float8 FROM "TechnicianOccupancy"
-           WHERE "technicianId" = ANY(${p(1)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)} AND "bookingId" <> ${p(4)}`,
-    params: [ctx.bays.map((b) => b.id), ctx.technicians.map((t) => t.id), from, to, excludeBookingId ?? ''] as unknown[],
+          SELECT 't', "technicianId", array_agg((extract(epoch FROM "slotStart") * 1000)::float8) FROM "TechnicianOccupancy"
+           WHERE "technicianId" = ANY(${p(1)}::text[]) AND "slotStart" >= ${p(2)} AND "slotStart" < ${p(3)}${notThis}
+           GROUP BY "technicianId"`,
+    params: [ctx.bays.map((b) => b.id), ctx.technicians.map((t) => t.id), from, to, ...(excludeBookingId ? [excludeBookingId] : [])] as unknown[],
   };
 }
 
@@ -191,7 +196,10 @@ export class OccupancyLoader {
 
   /** Occupancy read by someone else (the booking's own combined read). */
   add(rows: readonly OccupancyRow[]): void {
-    for (const r of rows) (r.kind === 'b' ? this.bays : this.technicians).add(r.id, new Date(Number(r.ms)));
+    for (const r of rows) {
+      const index = r.kind === 'b' ? this.bays : this.technicians;
+      for (const ms of r.ms) index.add(r.id, new Date(Number(ms)));
+    }
   }
 
   async ensure(from: LocalDate, to: LocalDate): Promise<void> {
@@ -296,6 +304,8 @@ const findSlotsSchema = z.object({
 
 // How far the search walks for alternatives, and how many days it reads per query.
 const PREFETCH_DAYS = 7;
+/** Days read by a search's first query: a full forward book has thousands of units a week. */
+const FIRST_READ_DAYS = 2;
 
 export async function findSlots(db: Db, rawInput: FindSlotsInput): Promise<FindSlotsResult> {
   const parsed = findSlotsSchema.parse(rawInput);
@@ -318,9 +328,12 @@ export async function searchSlots(ctx: SearchContext, occupancy: OccupancyLoader
   const targetOn = (opening: OpeningWindow): number =>
     wantedMinute ?? (wanted.part ? partOfDayTarget(wanted.part, opening) : opening.openMinute);
 
+  let reads = 0;
   const visit = async (date: LocalDate, forward: boolean): Promise<DayVerdict> => {
-    if (forward) await occupancy.ensure(date, minDate(addDays(date, PREFETCH_DAYS - 1), ctx.lastDate));
-    else await occupancy.ensure(maxDate(addDays(date, -(PREFETCH_DAYS - 1)), ctx.today), date);
+    // Most searches are answered on the wanted day: read two days first, then a week at a time.
+    const span = reads++ === 0 ? FIRST_READ_DAYS : PREFETCH_DAYS;
+    if (forward) await occupancy.ensure(date, minDate(addDays(date, span - 1), ctx.lastDate));
+    else await occupancy.ensure(maxDate(addDays(date, -(span - 1)), ctx.today), date);
     return evaluateDay(ctx, occupancy, date);
   };
 
