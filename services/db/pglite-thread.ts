@@ -222,6 +222,15 @@ export class PGliteInThread implements PGliteLike {
     return result;
   }
 
+  /**
+   * Ends the thread at once without closing PostgreSQL: what a crash leaves, for a shutdown
+   * that cannot wait. Pending and later calls reject with DatabaseWorkerError.
+   */
+  async kill(): Promise<void> {
+    this.#closed = true;
+    await this.#worker.terminate();
+  }
+
   /** Closes PGlite in the worker, then ends the worker. */
   async close(): Promise<void> {
     if (this.#closed) return;
