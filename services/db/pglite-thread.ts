@@ -228,6 +228,7 @@ export class PGliteInThread implements PGliteLike {
    */
   async kill(): Promise<void> {
     this.#closed = true;
+    this.#fail(new DatabaseWorkerError('killed'));
     await this.#worker.terminate();
   }
 
