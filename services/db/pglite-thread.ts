@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { messages, type ParserOptions, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
 /**
@@ -29,15 +29,18 @@ import { messages, type ParserOptions, type QueryOptions, type Results, type Tra
 export interface WorkerData {
   /** PGlite's data directory, null for a database in memory. */
   dataPath: string | null;
+  /** Answers to `sync` requests go here, and `signal[0]` turns 1 when one is there. */
+  syncPort: MessagePort;
+  signal: Int32Array;
 }
 
-type Common = { id: number; tx?: number; rowMode?: 'array' | 'object'; paramTypes?: number[]; textTypes?: number[] };
+type Common = { id: number; tx?: number; sync?: boolean; rowMode?: 'array' | 'object'; paramTypes?: number[]; textTypes?: number[] };
 export type Request =
   | (Common & { op: 'query'; sql: string; params: unknown[] })
   | (Common & { op: 'exec'; sql: string })
   | { id: number; op: 'begin' }
-  | { id: number; op: 'rollback'; tx: number }
-  | { id: number; op: 'end'; tx: number; commit: boolean }
+  | { id: number; op: 'rollback'; tx: number; sync?: boolean }
+  | { id: number; op: 'end'; tx: number; commit: boolean; sync?: boolean }
   | { id: number; op: 'close' };
 
 export type SerializedError =
@@ -116,6 +119,8 @@ export type PGliteLike = {
 export class PGliteInThread implements PGliteLike {
   readonly waitReady: Promise<void>;
   #worker: Worker;
+  #syncPort: MessagePort;
+  #signal = new Int32Array(new SharedArrayBuffer(4));
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #failure: DatabaseWorkerError | null = null;
@@ -123,12 +128,14 @@ export class PGliteInThread implements PGliteLike {
 
   /** Starts the worker; `waitReady` settles when PostgreSQL has started there (or failed to). */
   constructor(dataPath: string | null) {
-    const data: WorkerData = { dataPath };
+    const { port1, port2 } = new MessageChannel();
+    this.#syncPort = port1;
+    const data: WorkerData = { dataPath, syncPort: port2, signal: this.#signal };
     // The sources are TypeScript run by tsx (bin/aftercare); a worker starts with a fresh
     // module loader, so it registers tsx before loading its entry point.
     const entry = path.join(__dirname, 'pglite-worker.ts');
     const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
-    this.#worker = new Worker(bootstrap, { eval: true, workerData: data });
+    this.#worker = new Worker(bootstrap, { eval: true, workerData: data, transferList: [port2] });
     this.waitReady = new Promise<void>((resolve, reject) => this.#pending.set(0, { resolve: () => resolve(), reject }));
     this.#worker.on('message', (reply: Reply) => this.#settle(reply));
     this.#worker.on('error', (error) => this.#fail(new DatabaseWorkerError(error.message)));
@@ -165,13 +172,40 @@ export class PGliteInThread implements PGliteLike {
     });
   }
 
+  /**
+   * Statements inside a transaction wait for their answer with this thread blocked, as they
+   * would with PGlite in this thread. Answered through the event loop instead, each one
+   * waited behind every other turn's work while the transaction held the only connection
+   * idle: under load the database sat still and throughput fell below the in-thread one.
+   */
+  #callSync<T>(request: Request & { sync?: boolean }): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    Atomics.store(this.#signal, 0, 0);
+    this.#worker.postMessage({ ...request, sync: true });
+    for (;;) {
+      Atomics.wait(this.#signal, 0, 0, 50);
+      const received = receiveMessageOnPort(this.#syncPort);
+      if (received) {
+        const reply = received.message as Reply;
+        return reply.ok ? Promise.resolve(reply.value as T) : Promise.reject(rebuildError(reply.error));
+      }
+      // A thread that has gone has threadId -1 before its 'exit' event can reach this blocked loop.
+      if (this.#worker.threadId === -1) {
+        this.#fail(new DatabaseWorkerError('exited during a transaction'));
+        return Promise.reject(this.#failure);
+      }
+    }
+  }
+
   async #query<T>(sql: string, params: unknown[] | undefined, options: QueryOptions | undefined, tx?: number): Promise<Results<T>> {
-    const result = await this.#call<Results<T>>({ id: this.#nextId++, op: 'query', sql, params: params ?? [], tx, ...wireOptions(options) });
+    const request: Request = { id: this.#nextId++, op: 'query', sql, params: params ?? [], tx, ...wireOptions(options) };
+    const result = await (tx === undefined ? this.#call<Results<T>>(request) : this.#callSync<Results<T>>(request));
     return parseText(result as Results, options?.parsers, options?.rowMode) as Results<T>;
   }
 
   async #exec(sql: string, options: QueryOptions | undefined, tx?: number): Promise<Results[]> {
-    const results = await this.#call<Results[]>({ id: this.#nextId++, op: 'exec', sql, tx, ...wireOptions(options) });
+    const request: Request = { id: this.#nextId++, op: 'exec', sql, tx, ...wireOptions(options) };
+    const results = await (tx === undefined ? this.#call<Results[]>(request) : this.#callSync<Results[]>(request));
     return results.map((result) => parseText(result, options?.parsers, options?.rowMode));
   }
 
@@ -200,7 +234,7 @@ export class PGliteInThread implements PGliteLike {
       },
       rollback: async () => {
         checkOpen();
-        await this.#call<void>({ id: this.#nextId++, op: 'rollback', tx: txId });
+        await this.#callSync<void>({ id: this.#nextId++, op: 'rollback', tx: txId });
         closed = true;
       },
       sql: () => Promise.reject(new Error('tagged-template queries are not offered by the embedded database thread')),
@@ -214,11 +248,11 @@ export class PGliteInThread implements PGliteLike {
       result = await callback(tx);
     } catch (error) {
       closed = true;
-      await this.#call<void>({ id: this.#nextId++, op: 'end', tx: txId, commit: false }).catch(() => {});
+      await this.#callSync<void>({ id: this.#nextId++, op: 'end', tx: txId, commit: false }).catch(() => {});
       throw error;
     }
     closed = true;
-    await this.#call<void>({ id: this.#nextId++, op: 'end', tx: txId, commit: true });
+    await this.#callSync<void>({ id: this.#nextId++, op: 'end', tx: txId, commit: true });
     return result;
   }
 

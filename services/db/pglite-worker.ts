@@ -10,7 +10,7 @@ import { PGlite, messages, type QueryOptions, type Results, type Transaction } f
 import type { Reply, Request, SerializedError, WorkerData } from './pglite-thread';
 
 const port = parentPort!;
-const { dataPath } = workerData as WorkerData;
+const { dataPath, syncPort, signal } = workerData as WorkerData;
 
 const DATABASE_ERROR_FIELDS = [
   'severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where', 'schema', 'table',
@@ -74,8 +74,15 @@ const pglite = new PGlite(dataPath ?? undefined);
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
 
-function reply(message: Reply): void {
-  port.postMessage(message);
+function reply(message: Reply, sync = false): void {
+  if (!sync) {
+    port.postMessage(message);
+    return;
+  }
+  // The caller's thread is blocked in Atomics.wait: wake it once the answer is on its port.
+  syncPort.postMessage(message);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
 }
 
 function target(txId: number | undefined): Pick<Transaction, 'query' | 'exec'> {
@@ -142,9 +149,10 @@ port.on('message', (request: Request) => {
     begin(request.id);
     return;
   }
+  const sync = 'sync' in request && request.sync === true;
   handle(request).then(
-    (value) => reply({ id: request.id, ok: true, value }),
-    (error) => reply({ id: request.id, ok: false, error: serializeError(error) }),
+    (value) => reply({ id: request.id, ok: true, value }, sync),
+    (error) => reply({ id: request.id, ok: false, error: serializeError(error) }, sync),
   );
 });
 
