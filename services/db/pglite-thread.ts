@@ -22,6 +22,9 @@ import { messages, type ParserOptions, type QueryOptions, type Results, type Tra
  *    so everything else waits in the worker as it would in-thread), queries tagged with its
  *    id, and `end` with commit or not. When the callback here throws, `end` rolls back in the
  *    worker before the error reaches the caller.
+ *    Statements inside a transaction (and its end) are answered on a second port while this
+ *    thread waits in Atomics.wait, as PGlite in this thread would block it: the transaction
+ *    holds the only connection, so it must not wait behind other turns' work here.
  *  - The worker dying (a WebAssembly abort, out of memory) rejects every pending and later
  *    call with DatabaseWorkerError instead of leaving callers waiting.
  */
