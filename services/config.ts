@@ -125,6 +125,8 @@ export const envSchema = z
     DATABASE_URL: databaseUrl,
     /** Where the embedded database lives when DATABASE_URL is unset. */
     AFTERCARE_DATA_DIR: optionalString,
+    /** Where the embedded database runs: its own worker thread (default for a directory) or the bot's thread. */
+    AFTERCARE_EMBEDDED_THREAD: z.preprocess(emptyToUndefined, z.enum(['worker', 'main']).optional()),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
     /** Unset: 0.0.0.0 with Teams credentials, 127.0.0.1 without (see `listenHost`). */
     HOST: optionalString,
@@ -282,7 +284,12 @@ function loadTemplates(env: { WECHAT_OA_TEMPLATES?: string; WECHAT_OA_TEMPLATES_
 }
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string | null /* null: in memory */ }
+  | {
+      kind: 'pglite';
+      dataDir: string | null /* null: in memory */;
+      /** Unset: a worker thread for a directory, the caller's thread in memory (tests dump it). */
+      thread?: 'worker' | 'main';
+    }
   | { kind: 'postgres'; url: string };
 
 /**
@@ -418,6 +425,10 @@ function credentialProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+function withThread(target: DatabaseTarget, thread: 'worker' | 'main' | undefined): DatabaseTarget {
+  return target.kind === 'pglite' && thread ? { ...target, thread } : target;
+}
+
 /** Resolves the database target; `cwd` anchors relative embedded directories. */
 export function databaseTarget(url: string | undefined, dataDir: string | undefined, cwd: string): DatabaseTarget {
   if (!url) return { kind: 'pglite', dataDir: path.resolve(cwd, dataDir ?? 'data') };
@@ -446,7 +457,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const e = parsed.data;
   const auth: TeamsAuthMode = e.MicrosoftAppId ? 'on' : e.HOST && !isLoopbackHost(e.HOST) ? 'open' : 'local';
   return {
-    database: databaseTarget(e.DATABASE_URL, e.AFTERCARE_DATA_DIR, cwd),
+    database: withThread(databaseTarget(e.DATABASE_URL, e.AFTERCARE_DATA_DIR, cwd), e.AFTERCARE_EMBEDDED_THREAD),
     port: e.PORT,
     // Without credentials the endpoint accepts anyone posing as anyone: only this machine by default.
     host: e.HOST ?? (auth === 'on' ? '0.0.0.0' : '127.0.0.1'),

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import type { DatabaseTarget } from '../config';
 import { lockDataDirectory, type DirectoryLock } from './lock';
+import { openPGliteInThread, type PGliteLike } from './pglite-thread';
 
 export { PrismaClient };
 export type { Prisma } from '../../generated/prisma/client';
@@ -40,7 +41,8 @@ export function pgliteDataPath(dataDir: string): string {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'pglite' ? openEmbedded(target.dataDir) : openPostgres(target.url);
+  if (target.kind === 'postgres') return openPostgres(target.url);
+  return openEmbedded(target.dataDir, target.thread ?? (target.dataDir ? 'worker' : 'main'));
 }
 
 /**
@@ -81,7 +83,12 @@ function probeWritable(dir: string): void {
   fs.rmSync(probe, { force: true });
 }
 
-async function openEmbedded(dataDir: string | null): Promise<Database> {
+/**
+ * `worker`: PGlite runs in a worker thread (pglite-thread.ts), so PostgreSQL's WebAssembly
+ * does not hold the bot's event loop. `main`: in the caller's thread, as before; tests use
+ * it for in-memory databases they dump.
+ */
+async function openEmbedded(dataDir: string | null, thread: 'worker' | 'main'): Promise<Database> {
   let lock: DirectoryLock | undefined;
   if (dataDir) {
     try {
@@ -93,8 +100,9 @@ async function openEmbedded(dataDir: string | null): Promise<Database> {
     }
   }
   try {
-    const pglite = dataDir ? new PGlite(pgliteDataPath(dataDir)) : new PGlite();
-    return await openPGliteInstance(pglite, dataDir, lock);
+    const dataPath = dataDir ? pgliteDataPath(dataDir) : null;
+    if (thread === 'worker') return wrapPGlite(await openPGliteInThread(dataPath), dataDir, lock, ' in a worker thread');
+    return await openPGliteInstance(dataPath ? new PGlite(dataPath) : new PGlite(), dataDir, lock);
   } catch (error) {
     lock?.release();
     throw dataDir ? asDataDirectoryError(dataDir, error) : error;
@@ -104,7 +112,13 @@ async function openEmbedded(dataDir: string | null): Promise<Database> {
 /** Wraps an already created PGlite (tests load one from a dump). */
 export async function openPGliteInstance(pglite: PGlite, dataDir: string | null, lock?: DirectoryLock): Promise<Database & { pglite: PGlite }> {
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return { ...wrapPGlite(pglite, dataDir, lock, ''), pglite };
+}
+
+/** Prisma and RawSql over a PGlite in this thread or its stand-in for one in a worker. */
+function wrapPGlite(pglite: PGliteLike, dataDir: string | null, lock: DirectoryLock | undefined, where: string): Database {
+  // The adapter calls only query, exec and transaction (see pglite-thread.ts), which both offer.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite as PGlite) });
   const raw: RawSql = {
     exec: async (sql) => {
       await pglite.exec(sql);
@@ -123,19 +137,21 @@ export async function openPGliteInstance(pglite: PGlite, dataDir: string | null,
   };
   let closed = false;
   return {
-    pglite,
     prisma,
     raw,
     engine: 'pglite',
     concurrency: 1,
-    label: dataDir ? `embedded PostgreSQL (PGlite) at ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory',
+    label: (dataDir ? `embedded PostgreSQL (PGlite) at ${dataDir}` : 'embedded PostgreSQL (PGlite) in memory') + where,
     async close() {
       if (closed) return;
       closed = true;
       await prisma.$disconnect();
       // $disconnect does not close PGlite; without this the process waits ~10 s at exit.
-      await pglite.close();
-      lock?.release();
+      try {
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
