@@ -77,9 +77,8 @@ function formattedWallClock(instant: Date, tz: string): WallClock {
 const QUARTER_MS = 15 * MINUTE_MS;
 const offsetCache = new Map<string, number>();
 
-function wallClock(instant: Date, tz: string): WallClock {
-  const ms = instant.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
+/** The zone's offset (ms) in the quarter hour that holds `ms`. */
+function quarterOffset(ms: number, tz: string): number {
   const bucket = Math.floor(ms / QUARTER_MS);
   const key = `${tz}|${bucket}`;
   let offset = offsetCache.get(key);
@@ -90,6 +89,26 @@ function wallClock(instant: Date, tz: string): WallClock {
     if (offsetCache.size > 50_000) offsetCache.clear();
     offsetCache.set(key, offset);
   }
+  return offset;
+}
+
+// Most UTC days have one offset from start to end (a zone changes it at most once a day):
+// then the whole day is one cache entry, not 96. Days with a change use the quarter hours.
+const dayOffsetCache = new Map<string, number | null>();
+
+function wallClock(instant: Date, tz: string): WallClock {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
+  const day = Math.floor(ms / DAY_MS);
+  const key = `${tz}|${day}`;
+  let dayOffset = dayOffsetCache.get(key);
+  if (dayOffset === undefined) {
+    const first = quarterOffset(day * DAY_MS, tz);
+    dayOffset = first === quarterOffset((day + 1) * DAY_MS - QUARTER_MS, tz) ? first : null;
+    if (dayOffsetCache.size > 50_000) dayOffsetCache.clear();
+    dayOffsetCache.set(key, dayOffset);
+  }
+  const offset = dayOffset ?? quarterOffset(ms, tz);
   const local = new Date(ms + offset);
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
 }
