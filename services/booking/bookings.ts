@@ -102,15 +102,20 @@ async function withRetries<T>(prisma: PrismaClient, work: (tx: Tx, attempt: numb
     try {
       return await prisma.$transaction((tx) => work(tx, attempt), TX_OPTIONS);
     } catch (error) {
-      if (!isRetryableConflict(error)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
-        bookingMetrics.conflictsExhausted++;
-        throw new SlotUnavailableError('full');
-      }
-      bookingMetrics.conflictsRetried++;
-      await backoff(attempt);
+      await afterConflict(error, attempt);
     }
   }
+}
+
+/** A lost race waits and goes again, up to MAX_ATTEMPTS, then counts as full; any other error is thrown. */
+async function afterConflict(error: unknown, attempt: number): Promise<void> {
+  if (!isRetryableConflict(error)) throw error;
+  if (attempt >= MAX_ATTEMPTS) {
+    bookingMetrics.conflictsExhausted++;
+    throw new SlotUnavailableError('full');
+  }
+  bookingMetrics.conflictsRetried++;
+  await backoff(attempt);
 }
 
 /** Fills in other slots for a failed attempt; best effort, never hides the original error. */
@@ -359,13 +364,7 @@ async function bookPlain(prisma: PrismaClient, sql: Pick<RawSql, 'query'>, input
         ],
       );
     } catch (error) {
-      if (!isRetryableConflict(error)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
-        bookingMetrics.conflictsExhausted++;
-        throw new SlotUnavailableError('full');
-      }
-      bookingMetrics.conflictsRetried++;
-      await backoff(attempt);
+      await afterConflict(error, attempt);
       continue;
     }
     return {
