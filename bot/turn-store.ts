@@ -46,11 +46,15 @@ export const DEFAULT_TURN_LEASE_MS = 30_000;
 
 /** How long "replies sent" marks wait to share one statement. */
 const SENT_BATCH_MS = 50;
+/** How many sent activities a process remembers for answering their redeliveries from memory. */
+const SENT_REMEMBERED = 10_000;
 
 export class TurnStore {
   private readonly sentBatch = new Map<string, { channel: string; activityId: string }>();
   private sentFlush: Promise<void> | null = null;
   private sentTimer: NodeJS.Timeout | null = null;
+  /** Activities whose replies this process sent, newest last (bounded). */
+  private readonly sentHere = new Set<string>();
 
   constructor(
     private readonly sql: Pick<RawSql, 'query'>,
@@ -156,7 +160,13 @@ export class TurnStore {
    */
   repliesSent(key: TurnKey): Promise<void> {
     if (!key.activityId) return Promise.resolve();
-    this.sentBatch.set(`${key.channel}\u0000${key.activityId}`, { channel: key.channel, activityId: key.activityId });
+    const id = `${key.channel}\u0000${key.activityId}`;
+    this.sentBatch.set(id, { channel: key.channel, activityId: key.activityId });
+    // Remembered past the flush too: a redelivery whose claim read the row before the flush
+    // committed (another connection) must still be answered as done, not refused as running.
+    this.sentHere.delete(id);
+    this.sentHere.add(id);
+    if (this.sentHere.size > SENT_REMEMBERED) this.sentHere.delete(this.sentHere.values().next().value!);
     this.sentFlush ??= new Promise<void>((resolve, reject) => {
       this.sentTimer = setTimeout(() => {
         this.sentTimer = null;
@@ -168,11 +178,12 @@ export class TurnStore {
   }
 
   /**
-   * Marked sent here but not yet in the database: a redelivery of it is answered (with nothing
-   * to repeat) by this process, not refused as still running.
+   * Its replies were sent by this process (the mark may not be in the database yet, or not yet
+   * visible to a concurrent claim): a redelivery is answered with nothing to repeat, not refused
+   * as still running.
    */
   sentPending(key: TurnKey): boolean {
-    return key.activityId !== null && this.sentBatch.has(`${key.channel}\u0000${key.activityId}`);
+    return key.activityId !== null && this.sentHere.has(`${key.channel}\u0000${key.activityId}`);
   }
 
   /** Writes the pending "replies sent" marks now (at shutdown; the timer does it otherwise). */
