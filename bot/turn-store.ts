@@ -9,9 +9,8 @@
  * Plain SQL through the driver: this runs twice on every turn.
  */
 import type { Activity } from 'botbuilder';
-import type { RawSql } from '../services/db/client';
+import type { RawSql, StatementPart } from '../services/db/client';
 import type { ConversationState } from '../dialogs';
-import type { StatementPart } from '../services/customers';
 
 export class StateConflictError extends Error {
   constructor(readonly key: string) {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { PrismaClient, RawSql } from './db/client';
+import type { PrismaClient, RawSql, StatementPart } from './db/client';
 import { maskMobile } from './registration';
 import { createTask } from './advisor-tasks';
 import { plainName } from './text';
@@ -32,18 +32,6 @@ export interface TouchedIdentity {
 export function newId(): string {
   // randomUUID draws from a cached pool of entropy; randomBytes asked the system every time.
   return `c${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
-}
-
-/**
- * A piece of a larger statement: data-modifying CTEs plus one SQL expression that yields a
- * JSON row, with parameters numbered from the caller's offset. The turn's claim carries the
- * identity upsert this way, so a message costs one round trip for both.
- */
-export interface StatementPart {
-  ctes: string;
-  /** A scalar expression (a JSON object) to select beside the host statement's own columns. */
-  expr: string;
-  params: unknown[];
 }
 
 /**

@@ -24,6 +24,18 @@ export interface RawSql {
   transaction<T>(fn: (tx: Pick<RawSql, 'exec' | 'query'>) => Promise<T>): Promise<T>;
 }
 
+/**
+ * A piece of a larger statement: data-modifying CTEs plus one SQL expression that yields a
+ * JSON row, with parameters numbered from the caller's offset. The turn's claim carries the
+ * identity upsert this way, so a message costs one round trip for both.
+ */
+export interface StatementPart {
+  ctes: string;
+  /** A scalar expression (a JSON object) to select beside the host statement's own columns. */
+  expr: string;
+  params: unknown[];
+}
+
 export interface Database {
   prisma: PrismaClient;
   raw: RawSql;
