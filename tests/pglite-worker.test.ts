@@ -5,6 +5,7 @@ import { PGlite, messages } from '@electric-sql/pglite';
 import { openDatabase, openPGliteInstance, pgliteDataPath, type Database } from '../services/db/client';
 import { lockDataDirectory } from '../services/db/lock';
 import { applyMigrations } from '../services/db/migrate';
+import { embeddedOptions } from '../services/db/pglite-options';
 import { seedDemoShop } from '../services/db/seed';
 import { DatabaseWorkerError, openPGliteInThread } from '../services/db/pglite-thread';
 import { createBooking } from '../services/booking/bookings';
@@ -23,7 +24,7 @@ let db: Database;
 let inThread: Database;
 
 async function openInThread(): Promise<Database> {
-  if (fs.existsSync(templateDumpPath())) return openPGliteInstance(new PGlite({ loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) }), null);
+  if (fs.existsSync(templateDumpPath())) return openPGliteInstance(new PGlite(embeddedOptions({ loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) })), null);
   // The PostgreSQL pass builds no template dump.
   const memory = await openDatabase({ kind: 'pglite', dataDir: null, thread: 'main' });
   await applyMigrations(memory.raw);

@@ -7,6 +7,8 @@ import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client';
 import type { DatabaseTarget } from '../config';
 import { lockDataDirectory, type DirectoryLock } from './lock';
+import { embeddedOptions } from './pglite-options';
+import { withPreparedStatements } from './pglite-prepared';
 import { openPGliteInThread, type PGliteLike } from './pglite-thread';
 
 export { PrismaClient };
@@ -114,7 +116,7 @@ async function openEmbedded(dataDir: string | null, thread: 'worker' | 'main'): 
   try {
     const dataPath = dataDir ? pgliteDataPath(dataDir) : null;
     if (thread === 'worker') return wrapPGlite(await openPGliteInThread(dataPath), dataDir, lock, ' in a worker thread');
-    return await openPGliteInstance(dataPath ? new PGlite(dataPath) : new PGlite(), dataDir, lock);
+    return await openPGliteInstance(dataPath ? new PGlite(dataPath, embeddedOptions()) : new PGlite(embeddedOptions()), dataDir, lock);
   } catch (error) {
     lock?.release();
     throw dataDir ? asDataDirectoryError(dataDir, error) : error;
@@ -124,7 +126,7 @@ async function openEmbedded(dataDir: string | null, thread: 'worker' | 'main'): 
 /** Wraps an already created PGlite (tests load one from a dump). */
 export async function openPGliteInstance(pglite: PGlite, dataDir: string | null, lock?: DirectoryLock): Promise<Database & { pglite: PGlite }> {
   await pglite.waitReady;
-  return { ...wrapPGlite(pglite, dataDir, lock, ''), pglite };
+  return { ...wrapPGlite(withPreparedStatements(pglite), dataDir, lock, ''), pglite };
 }
 
 /** Prisma and RawSql over a PGlite in this thread or its stand-in for one in a worker. */

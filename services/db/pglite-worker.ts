@@ -7,6 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, messages, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { embeddedOptions } from './pglite-options';
+import { PreparedStatements } from './pglite-prepared';
 import type { Reply, Request, SerializedError, WorkerData } from './pglite-thread';
 
 const port = parentPort!;
@@ -70,7 +72,8 @@ interface OpenTransaction {
   done: Promise<unknown>;
 }
 
-const pglite = new PGlite(dataPath ?? undefined);
+const pglite = dataPath ? new PGlite(dataPath, embeddedOptions()) : new PGlite(embeddedOptions());
+const prepared = new PreparedStatements(pglite);
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
 
@@ -126,8 +129,13 @@ async function end(txId: number, commit: boolean): Promise<void> {
 
 async function handle(request: Request): Promise<unknown> {
   switch (request.op) {
-    case 'query':
-      return plain(await target(request.tx).query(request.sql, request.params, queryOptions(request)));
+    case 'query': {
+      const options = queryOptions(request);
+      if (request.tx === undefined) return plain(await prepared.query(request.sql, request.params, options));
+      const open = transactions.get(request.tx);
+      if (!open) throw new Error(`transaction ${request.tx} is not open`);
+      return plain(await prepared.queryInTransaction(open.tx, request.sql, request.params, options));
+    }
     case 'exec':
       return (await target(request.tx).exec(request.sql, queryOptions(request))).map(plain);
     case 'rollback': {

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../../services/db/client';
 import { SEED_NOW, SHOP_TZ, templateDumpPath } from '../support/database';
 import { applyMigrations } from '../../services/db/migrate';
+import { embeddedOptions } from '../../services/db/pglite-options';
 import { seedDemoShop } from '../../services/db/seed';
 import { createPgDatabase, tempDir } from '../support/bot-process';
 import type { FakeConnector } from '../support/fake-connector';
@@ -54,7 +55,7 @@ export async function createBotDatabase(label: string, options: { engine?: 'post
   }
   const dir = tempDir(label);
   if (fs.existsSync(templateDumpPath())) {
-    const pglite = new PGlite(path.join(dir, 'pgdata'), { loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) });
+    const pglite = new PGlite(path.join(dir, 'pgdata'), embeddedOptions({ loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) }));
     await pglite.waitReady;
     await pglite.close();
   } else {

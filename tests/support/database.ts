@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase, openPGliteInstance, type Database } from '../../services/db/client';
 import { applyMigrations } from '../../services/db/migrate';
+import { embeddedOptions } from '../../services/db/pglite-options';
 import { seedDemoShop } from '../../services/db/seed';
 
 /**
@@ -52,7 +53,7 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
     };
   }
   if (seed && fs.existsSync(templateDumpPath())) {
-    const pglite = new PGlite({ loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) });
+    const pglite = new PGlite(embeddedOptions({ loadDataDir: new Blob([fs.readFileSync(templateDumpPath())]) }));
     return openPGliteInstance(pglite, null);
   }
   const db = await openDatabase({ kind: 'pglite', dataDir: null });

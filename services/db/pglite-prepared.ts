@@ -1,0 +1,173 @@
+import { messages, parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import type { PGliteLike } from './pglite-thread';
+
+/**
+ * Statements on the embedded database as named prepared statements, each sent in one call.
+ *
+ * PGlite's own `query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls
+ * into WebAssembly and has PostgreSQL parse and plan the text every time. Planning was most
+ * of a turn's database work: the turn's claim statement cost 1.3 ms of CPU that way and 0.3 ms
+ * prepared (bench/README.md, "embedded: prepared statements"). Here a statement's text is
+ * parsed and described once per process; every later run is Bind, Describe, Execute and Sync
+ * in one call, and PostgreSQL reuses the plan once it has judged a generic plan as good as a
+ * custom one (plan_cache_mode = auto: after five runs).
+ *
+ * Parameters are serialised by the types PostgreSQL described for them, with PGlite's own
+ * serialisers, and rows are parsed by PGlite's own parsers, so callers see exactly what
+ * PGlite's `query` returns.
+ */
+const serialize = protocol.serialize;
+
+/** Prepared statements kept per process; the least recently used beyond this are closed. */
+const MAX_STATEMENTS = 200;
+
+interface Prepared {
+  name: string;
+  paramTypes: number[];
+}
+
+/** PostgreSQL refuses a cached plan whose columns changed under it (a migration ran), or lost the statement. */
+function isStalePlan(error: unknown): boolean {
+  if (!(error instanceof messages.DatabaseError)) return false;
+  return (error.code === '0A000' && /cached plan/.test(error.message)) || error.code === '26000';
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export class PreparedStatements {
+  readonly #pglite: PGlite;
+  readonly #statements = new Map<string, Prepared>();
+  /** Names evicted from the cache, closed before the next statement outside a transaction. */
+  #toClose: string[] = [];
+  #next = 1;
+
+  constructor(pglite: PGlite) {
+    this.#pglite = pglite;
+  }
+
+  /** A statement outside any transaction: waits, like PGlite's `query`, for an open one to end. */
+  query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    return this.#pglite._runExclusiveTransaction(() => this.#pglite._runExclusiveQuery(() => this.#run<T>(sql, params, options, false)));
+  }
+
+  /** A statement inside the transaction whose callback is running (`tx` is PGlite's). */
+  queryInTransaction<T>(tx: Transaction, sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    if (tx.closed) return Promise.reject(new Error('Transaction is closed'));
+    return this.#pglite._runExclusiveQuery(() => this.#run<T>(sql, params, options, true));
+  }
+
+  async #run<T>(sql: string, params: unknown[], options: QueryOptions | undefined, inTransaction: boolean): Promise<Results<T>> {
+    try {
+      if (!inTransaction && this.#toClose.length) await this.#closeEvicted();
+      let statement = await this.#prepare(sql, options?.paramTypes);
+      let replies: messages.BackendMessage[];
+      try {
+        replies = await this.#execute(statement, params);
+      } catch (error) {
+        if (!isStalePlan(error)) throw error;
+        // Outside a transaction the failed run left nothing behind: prepare afresh, run once more.
+        // Inside one, the transaction is aborted and only its caller may decide what comes next.
+        this.#forget(sql, options?.paramTypes, statement);
+        if (inTransaction) throw error;
+        statement = await this.#prepare(sql, options?.paramTypes);
+        replies = await this.#execute(statement, params);
+      }
+      if (!inTransaction) await this.#pglite.syncToFs();
+      return parse.parseResults(replies, this.#pglite.parsers, options)[0] as Results<T>;
+    } catch (error) {
+      // What PGlite's `query` attaches, so logs and error mapping read the same.
+      if (error instanceof messages.DatabaseError) Object.assign(error, { query: sql, params, queryOptions: options });
+      throw error;
+    }
+  }
+
+  async #prepare(sql: string, paramTypes: number[] | undefined): Promise<Prepared> {
+    const key = paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
+    const known = this.#statements.get(key);
+    if (known) {
+      // Most recently used last: eviction takes from the front.
+      this.#statements.delete(key);
+      this.#statements.set(key, known);
+      return known;
+    }
+    const name = `aftercare_${this.#next++}`;
+    const replies = await this.#pglite.execProtocolStream(
+      concat([serialize.parse({ name, text: sql, types: paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      { syncToFs: false },
+    );
+    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(replies) };
+    this.#statements.set(key, prepared);
+    if (this.#statements.size > MAX_STATEMENTS) {
+      const [oldestKey, oldest] = this.#statements.entries().next().value as [string, Prepared];
+      this.#statements.delete(oldestKey);
+      this.#toClose.push(oldest.name);
+    }
+    return prepared;
+  }
+
+  #execute(statement: Prepared, params: unknown[]): Promise<messages.BackendMessage[]> {
+    const serializers = this.#pglite.serializers;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = serializers[statement.paramTypes[i]];
+      return serializer ? serializer(value) : String(value);
+    });
+    return this.#pglite.execProtocolStream(
+      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      { syncToFs: false },
+    );
+  }
+
+  #forget(sql: string, paramTypes: number[] | undefined, statement: Prepared): void {
+    const key = paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
+    if (this.#statements.get(key) === statement) this.#statements.delete(key);
+    this.#toClose.push(statement.name);
+  }
+
+  async #closeEvicted(): Promise<void> {
+    const names = this.#toClose;
+    this.#toClose = [];
+    await this.#pglite.execProtocolStream(concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]), {
+      syncToFs: false,
+      throwOnError: false,
+    });
+  }
+}
+
+/**
+ * A PGlite whose `query`, in and out of transactions, runs through prepared statements; the
+ * rest is PGlite's. For a PGlite in this thread (tests); the worker uses PreparedStatements.
+ */
+export function withPreparedStatements(pglite: PGlite): PGliteLike {
+  const prepared = new PreparedStatements(pglite);
+  return {
+    get waitReady() {
+      return pglite.waitReady;
+    },
+    query: (sql, params, options) => prepared.query(sql, params, options),
+    exec: (sql, options) => pglite.exec(sql, options),
+    transaction: (callback) =>
+      pglite.transaction((tx) =>
+        callback({
+          ...tx,
+          query: (sql: string, params?: unknown[], options?: QueryOptions) => prepared.queryInTransaction(tx, sql, params, options),
+          exec: (sql: string, options?: QueryOptions) => tx.exec(sql, options),
+          rollback: () => tx.rollback(),
+          get closed() {
+            return tx.closed;
+          },
+        } as Transaction),
+      ),
+    close: () => pglite.close(),
+  };
+}
