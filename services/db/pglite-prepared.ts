@@ -12,6 +12,15 @@ import type { PGliteLike } from './pglite-thread';
  * in one call, and PostgreSQL reuses the plan once it has judged a generic plan as good as a
  * custom one (plan_cache_mode = auto: after five runs).
  *
+ * Only statements that write keep their plan. Those are the turn's claim and commit and the
+ * booking's write: big statements whose planning was most of their cost, and which find their
+ * rows by primary or unique key, so one plan serves every value. A read is planned for its values
+ * every time: a plan made once for any values cannot know that a range of dates is two days,
+ * and the bench's slot search went 1.4× → 2.7× slower against a 10,000-booking book with them.
+ * A kept plan was made for the tables as they were, and PGlite runs no autovacuum that would
+ * make PostgreSQL plan again, so a statement is prepared afresh once 5,000 rows have been
+ * written since it was prepared, or after ten minutes.
+ *
  * Parameters are serialised by the types PostgreSQL described for them, with PGlite's own
  * serialisers, and rows are parsed by PGlite's own parsers, so callers see exactly what
  * PGlite's `query` returns.
@@ -20,10 +29,22 @@ const serialize = protocol.serialize;
 
 /** Prepared statements kept per process; the least recently used beyond this are closed. */
 const MAX_STATEMENTS = 200;
+/** Rows written (inserted, updated, deleted) since a statement was prepared before it is prepared again. */
+const REPLAN_AFTER_ROWS = 5_000;
+const REPLAN_AFTER_MS = 10 * 60_000;
+const WRITES: ReadonlySet<string | undefined> = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
+
+/** Names are unique in the process, so two instances over one PGlite cannot collide. */
+let nextName = 1;
 
 interface Prepared {
   name: string;
   paramTypes: number[];
+  preparedAt: number;
+  /** `#rowsWritten` when it was prepared. */
+  rowsWrittenAt: number;
+  /** The text has an INSERT, UPDATE or DELETE (in a WITH, its rows are not reported). */
+  writes: boolean;
 }
 
 /** PostgreSQL refuses a cached plan whose columns changed under it (a migration ran), or lost the statement. */
@@ -49,7 +70,8 @@ export class PreparedStatements {
   readonly #statements = new Map<string, Prepared>();
   /** Names evicted from the cache, closed before the next statement outside a transaction. */
   #toClose: string[] = [];
-  #next = 1;
+  /** Rows written through these statements since this instance started. */
+  #rowsWritten = 0;
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
@@ -72,7 +94,7 @@ export class PreparedStatements {
       let statement = await this.#prepare(sql, options?.paramTypes);
       let replies: messages.BackendMessage[];
       try {
-        replies = await this.#execute(statement, params);
+        replies = await this.#execute(statement, sql, params);
       } catch (error) {
         if (!isStalePlan(error)) throw error;
         // Outside a transaction the failed run left nothing behind: prepare afresh, run once more.
@@ -80,10 +102,14 @@ export class PreparedStatements {
         this.#forget(sql, options?.paramTypes, statement);
         if (inTransaction) throw error;
         statement = await this.#prepare(sql, options?.paramTypes);
-        replies = await this.#execute(statement, params);
+        replies = await this.#execute(statement, sql, params);
       }
       if (!inTransaction) await this.#pglite.syncToFs();
-      return parse.parseResults(replies, this.#pglite.parsers, options)[0] as Results<T>;
+      const result = parse.parseResults(replies, this.#pglite.parsers, options)[0] as Results<T> & { command?: string };
+      // A write inside WITH … SELECT reports its SELECT's rows: count it as one.
+      if (WRITES.has(result.command)) this.#rowsWritten += result.affectedRows ?? 0;
+      else if (statement.writes) this.#rowsWritten += 1;
+      return result;
     } catch (error) {
       // What PGlite's `query` attaches, so logs and error mapping read the same.
       if (error instanceof messages.DatabaseError) Object.assign(error, { query: sql, params, queryOptions: options });
@@ -93,19 +119,24 @@ export class PreparedStatements {
 
   async #prepare(sql: string, paramTypes: number[] | undefined): Promise<Prepared> {
     const key = paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
-    const known = this.#statements.get(key);
+    let known = this.#statements.get(key);
+    if (known && (this.#rowsWritten - known.rowsWrittenAt > REPLAN_AFTER_ROWS || Date.now() - known.preparedAt > REPLAN_AFTER_MS)) {
+      this.#statements.delete(key);
+      this.#toClose.push(known.name);
+      known = undefined;
+    }
     if (known) {
       // Most recently used last: eviction takes from the front.
       this.#statements.delete(key);
       this.#statements.set(key, known);
       return known;
     }
-    const name = `aftercare_${this.#next++}`;
+    const name = `aftercare_${nextName++}`;
     const replies = await this.#pglite.execProtocolStream(
       concat([serialize.parse({ name, text: sql, types: paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
-    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(replies) };
+    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(replies), preparedAt: Date.now(), rowsWrittenAt: this.#rowsWritten, writes: /\b(INSERT|UPDATE|DELETE)\b/i.test(sql) };
     this.#statements.set(key, prepared);
     if (this.#statements.size > MAX_STATEMENTS) {
       const [oldestKey, oldest] = this.#statements.entries().next().value as [string, Prepared];
@@ -115,17 +146,19 @@ export class PreparedStatements {
     return prepared;
   }
 
-  #execute(statement: Prepared, params: unknown[]): Promise<messages.BackendMessage[]> {
+  #execute(statement: Prepared, sql: string, params: unknown[]): Promise<messages.BackendMessage[]> {
     const serializers = this.#pglite.serializers;
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serializer = serializers[statement.paramTypes[i]];
       return serializer ? serializer(value) : String(value);
     });
-    return this.#pglite.execProtocolStream(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-      { syncToFs: false },
-    );
+    // A read is parsed again and planned for its values every time (as the unnamed statement, with
+    // the types described when it was first seen); see the class comment for why writes are not.
+    const head = statement.writes
+      ? [serialize.bind({ statement: statement.name, values })]
+      : [serialize.parse({ text: sql, types: statement.paramTypes }), serialize.bind({ values })];
+    return this.#pglite.execProtocolStream(concat([...head, serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]), { syncToFs: false });
   }
 
   #forget(sql: string, paramTypes: number[] | undefined, statement: Prepared): void {
