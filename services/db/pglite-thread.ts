@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { messages, type ParserOptions, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { messages, types, type ParserOptions, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
 /**
  * PGlite in its own thread. PostgreSQL compiled to WebAssembly runs every query on the
@@ -76,9 +76,17 @@ function rebuildError(error: SerializedError): Error {
   return rebuilt;
 }
 
-/** Applies the caller's parsers to the columns the worker left as text. */
-function parseText(result: Results, parsers: ParserOptions | undefined, rowMode: QueryOptions['rowMode']): Results {
-  if (!parsers) return result;
+/**
+ * json and jsonb columns cross the thread as text and are parsed here (PGlite's own parser for
+ * them is JSON.parse): copying one string to this thread is far cheaper than copying the object
+ * tree parsed from it, and a turn's conversation state is such a column.
+ */
+const JSON_TYPES = [types.JSON, types.JSONB];
+const JSON_PARSERS: ParserOptions = { [types.JSON]: (text: string) => JSON.parse(text), [types.JSONB]: (text: string) => JSON.parse(text) };
+
+/** Applies the caller's parsers (or JSON's) to the columns the worker left as text. */
+function parseText(result: Results, callerParsers: ParserOptions | undefined, rowMode: QueryOptions['rowMode']): Results {
+  const parsers = callerParsers ? { ...JSON_PARSERS, ...callerParsers } : JSON_PARSERS;
   // PGlite calls a parser with the type id too (its ParserOptions type shows one argument).
   type Parse = (text: string, typeId: number) => unknown;
   const columns = result.fields
@@ -97,14 +105,14 @@ function parseText(result: Results, parsers: ParserOptions | undefined, rowMode:
 
 /** What of QueryOptions can cross; callbacks other than parsers are refused rather than ignored. */
 function wireOptions(options: QueryOptions | undefined): Pick<Common, 'rowMode' | 'paramTypes' | 'textTypes'> {
-  if (!options) return {};
+  if (!options) return { textTypes: JSON_TYPES };
   if (options.serializers || options.blob || options.onNotice) {
     throw new Error('the embedded database thread takes rowMode, paramTypes and parsers only (no serializers, blob or onNotice)');
   }
   return {
     rowMode: options.rowMode,
     paramTypes: options.paramTypes,
-    textTypes: options.parsers ? Object.keys(options.parsers).map(Number) : undefined,
+    textTypes: options.parsers ? [...new Set([...JSON_TYPES, ...Object.keys(options.parsers).map(Number)])] : JSON_TYPES,
   };
 }
 
