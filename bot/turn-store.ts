@@ -48,6 +48,11 @@ const SENT_BATCH_MS = 50;
 /** How many sent activities a process remembers for answering their redeliveries from memory. */
 const SENT_REMEMBERED = 10_000;
 
+/** One activity's key in the sent batch and memory. */
+function sentId(channel: string, activityId: string): string {
+  return `${channel}\u0000${activityId}`;
+}
+
 export class TurnStore {
   private readonly sentBatch = new Map<string, { channel: string; activityId: string }>();
   private sentFlush: Promise<void> | null = null;
@@ -159,7 +164,7 @@ export class TurnStore {
    */
   repliesSent(key: TurnKey): Promise<void> {
     if (!key.activityId) return Promise.resolve();
-    const id = `${key.channel}\u0000${key.activityId}`;
+    const id = sentId(key.channel, key.activityId);
     this.sentBatch.set(id, { channel: key.channel, activityId: key.activityId });
     // Remembered past the flush too: a redelivery whose claim read the row before the flush
     // committed (another connection) must still be answered as done, not refused as running.
@@ -182,7 +187,7 @@ export class TurnStore {
    * as still running.
    */
   sentPending(key: TurnKey): boolean {
-    return key.activityId !== null && this.sentHere.has(`${key.channel}\u0000${key.activityId}`);
+    return key.activityId !== null && this.sentHere.has(sentId(key.channel, key.activityId));
   }
 
   /** Writes the pending "replies sent" marks now (at shutdown; the timer does it otherwise). */
@@ -200,7 +205,7 @@ export class TurnStore {
         [JSON.stringify(batch)],
       );
     } finally {
-      for (const k of batch) this.sentBatch.delete(`${k.channel}\u0000${k.activityId}`);
+      for (const k of batch) this.sentBatch.delete(sentId(k.channel, k.activityId));
     }
   }
 

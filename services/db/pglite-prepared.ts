@@ -7,7 +7,7 @@ import type { PGliteLike } from './pglite-thread';
  * PGlite's own `query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls
  * into WebAssembly and has PostgreSQL parse and plan the text every time. Planning was most
  * of a turn's database work: the turn's claim statement cost 1.3 ms of CPU that way and 0.3 ms
- * prepared (bench/README.md, "embedded: prepared statements"). Here a statement's text is
+ * prepared (bench/README.md, "Results — 2026-11-28 afternoon"). Here a statement's text is
  * parsed and described once per process; every later run is Bind, Describe, Execute and Sync
  * in one call, and PostgreSQL reuses the plan once it has judged a generic plan as good as a
  * custom one (plan_cache_mode = auto: after five runs).
@@ -51,6 +51,11 @@ interface Prepared {
 function isStalePlan(error: unknown): boolean {
   if (!(error instanceof messages.DatabaseError)) return false;
   return (error.code === '0A000' && /cached plan/.test(error.message)) || error.code === '26000';
+}
+
+/** Statements are kept by text and declared parameter types: the same text with other types is another statement. */
+function statementKey(sql: string, paramTypes: number[] | undefined): string {
+  return paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -118,7 +123,7 @@ export class PreparedStatements {
   }
 
   async #prepare(sql: string, paramTypes: number[] | undefined): Promise<Prepared> {
-    const key = paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
+    const key = statementKey(sql, paramTypes);
     let known = this.#statements.get(key);
     if (known && (this.#rowsWritten - known.rowsWrittenAt > REPLAN_AFTER_ROWS || Date.now() - known.preparedAt > REPLAN_AFTER_MS)) {
       this.#statements.delete(key);
@@ -162,7 +167,7 @@ export class PreparedStatements {
   }
 
   #forget(sql: string, paramTypes: number[] | undefined, statement: Prepared): void {
-    const key = paramTypes?.length ? `${paramTypes.join(',')}\u0000${sql}` : sql;
+    const key = statementKey(sql, paramTypes);
     if (this.#statements.get(key) === statement) this.#statements.delete(key);
     this.#toClose.push(statement.name);
   }

@@ -88,11 +88,10 @@ function reply(message: Reply, sync = false): void {
   Atomics.notify(signal, 0);
 }
 
-function target(txId: number | undefined): Pick<Transaction, 'query' | 'exec'> {
-  if (txId === undefined) return pglite;
+function openTransaction(txId: number): OpenTransaction {
   const open = transactions.get(txId);
   if (!open) throw new Error(`transaction ${txId} is not open`);
-  return open.tx;
+  return open;
 }
 
 /** Opens a transaction and answers once BEGIN ran and this caller holds PGlite's transaction lock. */
@@ -114,8 +113,7 @@ function begin(id: number): void {
 }
 
 async function end(txId: number, commit: boolean): Promise<void> {
-  const open = transactions.get(txId);
-  if (!open) throw new Error(`transaction ${txId} is not open`);
+  const open = openTransaction(txId);
   transactions.delete(txId);
   await open.rollingBack?.catch(() => {});
   open.finish(commit);
@@ -132,15 +130,14 @@ async function handle(request: Request): Promise<unknown> {
     case 'query': {
       const options = queryOptions(request);
       if (request.tx === undefined) return plain(await prepared.query(request.sql, request.params, options));
-      const open = transactions.get(request.tx);
-      if (!open) throw new Error(`transaction ${request.tx} is not open`);
-      return plain(await prepared.queryInTransaction(open.tx, request.sql, request.params, options));
+      return plain(await prepared.queryInTransaction(openTransaction(request.tx).tx, request.sql, request.params, options));
     }
-    case 'exec':
-      return (await target(request.tx).exec(request.sql, queryOptions(request))).map(plain);
+    case 'exec': {
+      const target = request.tx === undefined ? pglite : openTransaction(request.tx).tx;
+      return (await target.exec(request.sql, queryOptions(request))).map(plain);
+    }
     case 'rollback': {
-      const open = transactions.get(request.tx);
-      if (!open) throw new Error(`transaction ${request.tx} is not open`);
+      const open = openTransaction(request.tx);
       open.rollingBack = open.tx.rollback();
       return open.rollingBack;
     }

@@ -26,6 +26,22 @@ function callerOf(identity: { claims?: Array<{ type: string; value: string }> } 
 }
 
 /**
+ * The client kept under `key`, made on first use. A failed one is forgotten, so the next turn
+ * tries again. A few service URLs and callers per deployment: the bound of 64 only stops a
+ * flood of forged ones growing the map.
+ */
+function kept<T>(clients: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let client = clients.get(key);
+  if (!client) {
+    client = make();
+    client.catch(() => clients.delete(key));
+    if (clients.size >= 64) clients.delete(clients.keys().next().value!);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/**
  * Every connector client the SDK creates, for replies and proactive sends alike, passes
  * through here: the serviceUrl is checked before the client exists, and the client's HTTP
  * pipeline gets the guard's policy (checked agents, per-request concurrency).
@@ -58,16 +74,7 @@ class GuardedAuthentication extends ConfigurationBotFrameworkAuthentication {
     return {
       async create(serviceUrl: string, audience?: string) {
         await guard.assertAllowed(serviceUrl);
-        const key = `${caller}\n${serviceUrl}\n${audience ?? ''}`;
-        let client = clients.get(key);
-        if (!client) {
-          client = build(serviceUrl, audience);
-          client.catch(() => clients.delete(key));
-          // A few service URLs per deployment; the bound only stops a flood of forged ones growing it.
-          if (clients.size >= 64) clients.delete(clients.keys().next().value!);
-          clients.set(key, client);
-        }
-        return client;
+        return kept(clients, `${caller}\n${serviceUrl}\n${audience ?? ''}`, () => build(serviceUrl, audience));
       },
     } as ConnectorFactory;
   }
@@ -80,15 +87,7 @@ class GuardedAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly tokenClients = new Map<string, ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>();
 
   override createUserTokenClient(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>[0]): ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']> {
-    const key = callerOf(claimsIdentity);
-    let client = this.tokenClients.get(key);
-    if (!client) {
-      client = super.createUserTokenClient(claimsIdentity);
-      client.catch(() => this.tokenClients.delete(key));
-      if (this.tokenClients.size >= 64) this.tokenClients.delete(this.tokenClients.keys().next().value!);
-      this.tokenClients.set(key, client);
-    }
-    return client;
+    return kept(this.tokenClients, callerOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
   }
 
   override createConnectorFactory(claimsIdentity: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0]): ConnectorFactory {
