@@ -141,6 +141,7 @@ export function parseName(input: string): ParseResult<string> {
     .trim();
   if (name.length === 0) return fail('name.missing');
   if (name.length > 40) return fail('name.long');
-  if (/\d/.test(name) || /[<>{}\\/@#$%^*=|]/.test(name)) return fail('name.characters');
+  // A question mark: the customer asked something ("多少钱？") rather than gave a name.
+  if (/\d/.test(name) || /[<>{}\\/@#$%^*=|?？]/.test(name)) return fail('name.characters');
   return ok(name);
 }
