@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient, RawSql } from '../db/client';
+import { KEEP_PLAN } from '../db/plan-hint';
 import { newId } from '../customers';
 import { openingFor } from '../calendar';
 import { addDays, localParts, minuteToTime, zonedInstant } from '../time';
@@ -285,7 +286,7 @@ async function bookPlain(prisma: PrismaClient, sql: Pick<RawSql, 'query'>, input
     const day = placement.slot.date;
     const occupancy = occupancyQuery(ctx, zonedInstant(day, 0, tz), zonedInstant(addDays(day, 1), 0, tz), undefined, 7);
     const [read] = await sql.query<{ madeId: string | null; customerOk: boolean; plate: string | null; clash: { id: string; ms: number } | null; occupancy: OccupancyRow[] }>(
-      `SELECT (SELECT "id" FROM "Booking" WHERE "idempotencyKey" = $1) AS "madeId",
+      `${KEEP_PLAN}SELECT (SELECT "id" FROM "Booking" WHERE "idempotencyKey" = $1) AS "madeId",
               EXISTS (SELECT 1 FROM "Customer" WHERE "id" = $2 AND "shopId" = $3) AS "customerOk",
               (SELECT "plate" FROM "Vehicle" WHERE "id" = $4 AND "customerId" = $2) AS "plate",
               (SELECT json_build_object('id', "id", 'ms', extract(epoch FROM "startsAt") * 1000) FROM "Booking"

@@ -1,4 +1,5 @@
 import { messages, parse, protocol, type ParserOptions, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { KEEP_PLAN } from './plan-hint';
 import type { PGliteLike } from './pglite-thread';
 
 /**
@@ -12,9 +13,10 @@ import type { PGliteLike } from './pglite-thread';
  * in one call, and PostgreSQL reuses the plan once it has judged a generic plan as good as a
  * custom one (plan_cache_mode = auto: after five runs).
  *
- * Only statements that write keep their plan. Those are the turn's claim and commit and the
- * booking's write: big statements whose planning was most of their cost, and which find their
- * rows by primary or unique key, so one plan serves every value. A read is planned for its values
+ * Statements that write keep their plan, and reads whose text starts with KEEP_PLAN
+ * (services/db/plan-hint.ts). Those are the turn's claim and commit, the booking's read and
+ * write, the parts reserved: big statements whose planning was most of their cost, and which find
+ * their rows by key, so one plan serves every value. Other reads are planned for their values
  * every time: a plan made once for any values cannot know that a range of dates is two days,
  * and the bench's slot search went 1.4× → 2.7× slower against a 10,000-booking book with them.
  * A kept plan was made for the tables as they were, and PGlite runs no autovacuum that would
@@ -46,6 +48,8 @@ interface Prepared {
   rowsWrittenAt: number;
   /** The text has an INSERT, UPDATE or DELETE (in a WITH, its rows are not reported). */
   writes: boolean;
+  /** Run as the named statement with PostgreSQL's plan cache: every write, and reads marked KEEP_PLAN. */
+  keepsPlan: boolean;
 }
 
 /** PostgreSQL refuses a cached plan whose columns changed under it (a migration ran), or lost the statement. */
@@ -158,7 +162,8 @@ export class PreparedStatements {
       concat([serialize.parse({ name, text: sql, types: paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
-    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(replies), preparedAt: Date.now(), rowsWrittenAt: this.#rowsWritten, writes: /\b(INSERT|UPDATE|DELETE)\b/i.test(sql) };
+    const writes = /\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
+    const prepared = { name, paramTypes: parse.parseDescribeStatementResults(replies), preparedAt: Date.now(), rowsWrittenAt: this.#rowsWritten, writes, keepsPlan: writes || sql.startsWith(KEEP_PLAN) };
     this.#statements.set(key, prepared);
     if (this.#statements.size > MAX_STATEMENTS) {
       const [oldestKey, oldest] = this.#statements.entries().next().value as [string, Prepared];
@@ -177,7 +182,7 @@ export class PreparedStatements {
     });
     // A read is parsed again and planned for its values every time (as the unnamed statement, with
     // the types described when it was first seen); see the class comment for why writes are not.
-    const head = statement.writes
+    const head = statement.keepsPlan
       ? [serialize.bind({ statement: statement.name, values })]
       : [serialize.parse({ text: sql, types: statement.paramTypes }), serialize.bind({ values })];
     return this.#pglite.execProtocolStream(concat([...head, serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]), { syncToFs: false });
