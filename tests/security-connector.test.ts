@@ -130,6 +130,22 @@ describe('ConnectorGuard', () => {
       expect(await guard.check(no)).toMatchObject({ ok: false });
   });
 
+  it('limits connector calls per conversation: another conversation is not held up, and an idle one is forgotten', async () => {
+    const guard = new ConnectorGuard({ auth: 'on', hosts: null, concurrency: 1 });
+    const base = 'https://smba.trafficmanager.net/amer/v3/conversations';
+    let release!: () => void;
+    const held = guard.limit(`${base}/a/activities/1`, () => new Promise<string>((resolve) => (release = () => resolve('a1'))));
+    const order: string[] = [];
+    const sameConversation = guard.limit(`${base}/a/activities/2`, async () => void order.push('a2'));
+    await guard.limit(`${base}/b/activities/1`, async () => void order.push('b1'));
+    expect(order).toEqual(['b1']);
+    release();
+    expect(await held).toBe('a1');
+    await sameConversation;
+    expect(order).toEqual(['b1', 'a2']);
+    expect((guard as unknown as { limiters: Map<string, unknown> }).limiters.size).toBe(0);
+  });
+
   it("covers the hosts in the SDK's own constants", async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AuthenticationConstants, GovernmentConstants } = require('botframework-connector');
@@ -179,7 +195,7 @@ describe('ConnectorGuard', () => {
     await listener.close();
   });
 
-  it('keeps at most AFTERCARE_CONNECTOR_CONCURRENCY connector calls of one inbound request in flight', async () => {
+  it('keeps at most AFTERCARE_CONNECTOR_CONCURRENCY connector calls to one conversation in flight', async () => {
     let inFlight = 0;
     let peak = 0;
     let served = 0;

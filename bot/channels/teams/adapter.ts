@@ -44,7 +44,7 @@ function kept<T>(clients: Map<string, Promise<T>>, key: string, make: () => Prom
 /**
  * Every connector client the SDK creates, for replies and proactive sends alike, passes
  * through here: the serviceUrl is checked before the client exists, and the client's HTTP
- * pipeline gets the guard's policy (checked agents, per-request concurrency).
+ * pipeline gets the guard's policy (checked agents, per-conversation concurrency).
  */
 class GuardedAuthentication extends ConfigurationBotFrameworkAuthentication {
   constructor(options: ConfigurationBotFrameworkAuthenticationOptions, private readonly guard: ConnectorGuard) {
@@ -156,7 +156,7 @@ export class RetryingCloudAdapter extends CloudAdapter {
    * order: the token is checked (a rejected one is one warn line and 401, where the SDK
    * printed a stack trace to the console and answered 401 or 500 with its internal message);
    * then the serviceUrl (a refused one is 403 before anything runs: no turn, no write, no
-   * outbound call); then the turn runs with its connector calls under one concurrency limit.
+   * outbound call); then the turn runs (its connector calls are limited per conversation, in the guard).
    */
   override async processActivity(authHeaderOrResult: string | AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     let authenticated: AuthenticateRequestResult;
@@ -183,7 +183,7 @@ export class RetryingCloudAdapter extends CloudAdapter {
       this.logger.warn('activity refused: serviceUrl is not an allowed connector', { reason: verdict.reason, channel: activity.channelId, activityType: activity.type });
       return { status: 403, body: { error: 'serviceUrl is not an allowed Bot Framework connector for this bot' } };
     }
-    return (await guard.runRequest(() => super.processActivity(authenticated, activity, logic))) as InvokeResponse | undefined;
+    return (await super.processActivity(authenticated, activity, logic)) as InvokeResponse | undefined;
   }
 
   private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
@@ -45,6 +44,12 @@ export const BOT_FRAMEWORK_CONNECTOR_HOSTS = [
 /** The Emulator listens on a port of its choosing on this machine. */
 const LOOPBACK_ANY_PORT = ['localhost:*', '127.0.0.1:*', '[::1]:*'];
 
+/** Host and conversation of a connector URL (…/v3/conversations/{id}/…), or its host alone. */
+function limitKey(url: string): string {
+  const m = /^([a-z]+:\/\/[^/?#]*)(?:[^?#]*?\/v3\/conversations\/([^/?#]+))?/i.exec(url);
+  return m ? `${m[1].toLowerCase()} ${m[2] ?? ''}` : url;
+}
+
 export class ConnectorRefusedError extends Error {
   constructor(readonly serviceUrl: string, readonly reason: string) {
     super(`connector ${safeUrl(serviceUrl)} refused: ${reason}`);
@@ -68,9 +73,12 @@ export type Lookup = (hostname: string, options: dns.LookupAllOptions, callback:
 
 const defaultLookup: Lookup = (hostname, options, callback) => dns.lookup(hostname, options, callback);
 
-/** A counting semaphore: connector calls in flight for one inbound request. */
+/** A counting semaphore: connector calls in flight to one conversation. */
 class Limiter {
   private active = 0;
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly limit: number) {}
   async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -89,7 +97,7 @@ export interface ConnectorGuardOptions {
   auth: Config['teams']['auth'];
   /** AFTERCARE_CONNECTOR_HOSTS; null for the defaults. */
   hosts: ConnectorHostRule[] | null;
-  /** Connector calls one inbound request may have in flight. */
+  /** Connector calls one conversation may have in flight. */
   concurrency: number;
   /** DNS (tests inject answers). */
   lookup?: Lookup;
@@ -98,7 +106,12 @@ export interface ConnectorGuardOptions {
 export class ConnectorGuard {
   private readonly rules: Array<ConnectorHostRule & { explicit: boolean }>;
   private readonly lookupFn: Lookup;
-  private readonly scope = new AsyncLocalStorage<Limiter>();
+  /**
+   * Limits by conversation, read from the call's URL. It was by inbound request, carried in an
+   * AsyncLocalStorage, but a live AsyncLocalStorage makes Node run a hook for every promise
+   * the process creates, and a turn creates thousands (≈ 0.1 µs each, every one of them).
+   */
+  private readonly limiters = new Map<string, Limiter>();
   /** Answers of the per-activity check: one lookup per host and 30 s, not one per message. */
   private readonly resolved = createTtlCache<dns.LookupAddress[]>(30_000);
   readonly httpAgent: http.Agent;
@@ -118,15 +131,19 @@ export class ConnectorGuard {
     this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
   }
 
-  /** Runs one inbound request: its connector calls share one concurrency limit. */
-  runRequest<T>(fn: () => Promise<T>): Promise<T> {
-    return this.scope.run(new Limiter(this.options.concurrency), fn);
-  }
-
-  /** Counts the call against the current inbound request's limit (none outside a request). */
-  limit<T>(fn: () => Promise<T>): Promise<T> {
-    const limiter = this.scope.getStore();
-    return limiter ? limiter.run(fn) : fn();
+  /** Counts the call against its conversation's limit (calls outside a conversation: their host's). */
+  async limit<T>(url: string, fn: () => Promise<T>): Promise<T> {
+    const key = limitKey(url);
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new Limiter(this.options.concurrency);
+      this.limiters.set(key, limiter);
+    }
+    try {
+      return await limiter.run(fn);
+    } finally {
+      if (limiter.idle) this.limiters.delete(key);
+    }
   }
 
   /** Scheme, host and port against the allow list, and an address literal's class; no DNS. */
@@ -223,7 +240,7 @@ export class ConnectorGuard {
         if (!verdict.ok) return Promise.reject(new ConnectorRefusedError(request.url, verdict.reason));
         // Behind an egress proxy the proxy resolves names; its own agent must stay.
         if (!proxied) request.agent = request.url.startsWith('https:') ? this.httpsAgent : this.httpAgent;
-        return this.limit(() => next(request));
+        return this.limit(request.url, () => next(request));
       },
     };
   }
