@@ -289,7 +289,7 @@ export class ServiceDesk implements FrontDesk {
   }
 
   startLink(input: { identityId: string; mobile: string; codeMessage: (code: string) => Wording }): Promise<LinkStart> {
-    return startLink(this.prisma, { ...input, shopId: this.shopId, now: this.now(), notify: this.notify });
+    return startLink(this.prisma, this.sql, { ...input, shopId: this.shopId, now: this.now(), notify: this.notify });
   }
 
   verifyLink(input: { identityId: string; code: string; ownerNotice: Wording }): Promise<LinkVerify> {

@@ -6,7 +6,8 @@
  * The owner is told of every new link.
  */
 import crypto from 'node:crypto';
-import type { PrismaClient } from '../db/client';
+import type { PrismaClient, RawSql } from '../db/client';
+import { KEEP_PLAN } from '../db/plan-hint';
 import type { Notify } from '../handoff';
 import { callbackDeadline } from '../handoff';
 import { shopCalendar } from '../shop-snapshot';
@@ -50,9 +51,15 @@ function localeOf(value: string): Locale {
 
 export async function startLink(
   prisma: PrismaClient,
+  sql: Pick<RawSql, 'query'>,
   input: { shopId: string; identityId: string; mobile: string; codeMessage: (code: string) => Wording; now: Date; notify?: Notify },
 ): Promise<LinkStart> {
-  const customer = await prisma.customer.findUnique({ where: { shopId_mobile: { shopId: input.shopId, mobile: input.mobile } } });
+  // Nearly every mobile asked for at registration is a new customer's: one plain read by the
+  // shop's unique key (through Prisma's model API it cost four times the CPU of the read).
+  const [customer] = await sql.query<{ id: string; name: string; mobile: string; locale: string; advisorId: string | null }>(
+    `${KEEP_PLAN}SELECT "id", "name", "mobile", "locale", "advisorId" FROM "Customer" WHERE "shopId" = $1 AND "mobile" = $2`,
+    [input.shopId, input.mobile],
+  );
   if (!customer) return { kind: 'new' };
   const previous = await readState(prisma, input.identityId);
   if (previous?.lockedUntil && new Date(previous.lockedUntil) > input.now) return { kind: 'locked' };
