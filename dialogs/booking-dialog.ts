@@ -90,6 +90,7 @@ export const bookingDialog: Flow<BookingState, BookingInput, BookingResult | nul
 
   next: (ctx, state) => plan(ctx, state),
 
+  services: (state) => state.serviceIds.map((id) => ({ id, code: '', certainty: 'firm' as const, said: '' })),
   focusDate: (state) => state.wanted?.date ?? null,
 
   absorb(ctx, state, request) {

@@ -14,7 +14,7 @@ import { BOOKING, type BookingInput } from './booking-dialog';
 import { RESCHEDULE, type RescheduleInput } from './reschedule-dialog';
 import { CANCEL_BOOKING, type CancelBookingInput } from './cancel-booking-dialog';
 import { MY_BOOKINGS } from './my-bookings-dialog';
-import { PRICE, priceDialog, type PriceInput } from './price-dialog';
+import { PRICE, sayEstimates, type PriceInput } from './price-dialog';
 import { HANDOFF, type HandoffInput } from './handoff-dialog';
 import { EXTRA_WORK, type ExtraWorkInput } from './extra-work-dialog';
 import { SURVEY, type SurveyInput } from './survey-dialog';
@@ -91,7 +91,7 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
       case 'opt_in':
         return 'inline';
       case 'price':
-        return served.has('price') || !request.services.length ? null : 'inline';
+        return served.has('price') ? null : 'inline';
       default:
         return null;
     }
@@ -101,7 +101,11 @@ export const mainDialog: Flow<MainState, MainInput, null> & MainDialog = {
     if (request.intent === 'hours') await answerHours(ctx, request);
     else if (request.intent === 'location') await answerLocation(ctx);
     else if (request.intent === 'repair_status') await answerRepairStatus(ctx);
-    else if (request.intent === 'price') await priceDialog.begin(ctx, { services: request.services });
+    else if (request.intent === 'price') {
+      // In passing: the estimate without the invitation to book, or, with no job named yet, how to ask.
+      if (request.services.length) await sayEstimates(ctx, request.services);
+      else ctx.say(ctx.t('price.inPassing'));
+    }
     else if (request.intent === 'opt_out' || request.intent === 'opt_in') await answerFollowUpConsent(ctx, request.intent);
   },
 };

@@ -84,6 +84,12 @@ const DIFFERENCE_KEYS: Record<CostExplanation['differences'][number]['kind'], 'c
 };
 
 async function explain(ctx: FlowContext, mentions: readonly ServiceMention[]): Promise<Step<null>> {
+  ctx.say(`${await estimates(ctx, mentions)}\n${ctx.t('price.book')}`);
+  return { done: null };
+}
+
+/** Each job's estimate, itemised by the pricing function. */
+async function estimates(ctx: FlowContext, mentions: readonly ServiceMention[]): Promise<string> {
   const ids = [...new Set(mentions.map((m) => m.id))];
   const parts: string[] = [];
   for (const id of ids) {
@@ -91,6 +97,10 @@ async function explain(ctx: FlowContext, mentions: readonly ServiceMention[]): P
     const title = name(ctx.locale, quote.services[0].name);
     parts.push(`${ctx.t('price.intro', { service: title })}\n${explainCosts(quote.breakdown, ctx.locale)}`);
   }
-  ctx.say(`${parts.join('\n\n')}\n${ctx.t('price.book')}`);
-  return { done: null };
+  return parts.join('\n\n');
+}
+
+/** The estimates asked for in passing (mid-booking, mid-registration): the question asked before comes next. */
+export async function sayEstimates(ctx: FlowContext, mentions: readonly ServiceMention[]): Promise<void> {
+  ctx.say(await estimates(ctx, mentions));
 }

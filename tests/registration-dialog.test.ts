@@ -24,8 +24,10 @@ describe('registration dialog', () => {
     ['mobile', '12345', '手机号应为 1 开头的 11 位数字'],
     ['mobile', '我没有手机', '没有找到手机号'],
     ['mobile', '1381234567890', '手机号应为 1 开头的 11 位数字'],
+    ['mobile', '多少钱？', '常规保养费用估算'],
     ['name', '12345', '姓名不能包含数字'],
-    ['name', '多少钱？', '姓名不能包含数字或特殊符号'],
+    // A price question is answered (the job being booked), and the name asked again.
+    ['name', '多少钱？', '常规保养费用估算'],
     ['name', '要等多久?', '姓名不能包含数字或特殊符号'],
     ['name', '王'.repeat(50), '姓名太长'],
     ['plate', 'A12345', '车牌需要包含省份简称'],

@@ -299,6 +299,11 @@ export class ConversationEngine {
       return;
     }
 
+    // "多少钱？" while booking asks what the job being booked costs.
+    if (request.intent === 'price' && !request.services.length) {
+      const about = state.stack.map((f) => this.flow(f.flow).services?.(f.state) ?? []).find((s) => s.length);
+      if (about) request = { ...request, services: about };
+    }
     const active = state.stack.map((f) => this.flow(f.flow));
     const interruption = this.main.interruption(ctx, request, active);
     // A name can be almost any words: "转人工" or "我要投诉" at the name prompt is a request, not a name.

@@ -8,7 +8,7 @@
  * state whenever they are needed.
  */
 import type { FrontDesk, CustomerRef } from '../../services/desk/types';
-import type { CustomerRequest, Intent } from '../../services/understanding/types';
+import type { CustomerRequest, Intent, ServiceMention } from '../../services/understanding/types';
 import type { Locale } from '../../services/locale';
 import type { LocalDate } from '../../services/time';
 import type { MessageKey, MessageVars } from '../i18n';
@@ -81,6 +81,8 @@ export interface Flow<S = any, I = any, R = any> {
   giveUp?(ctx: FlowContext, state: S, questionId: string): Promise<Step<R>>;
   /** What the flow already knows about who the customer is, for a handoff that interrupts it (a number to call back). */
   contact?(state: S): { mobile: string | null; name: string | null } | null;
+  /** The jobs this flow is talking about: "多少钱？" in the middle of it asks their price. */
+  services?(state: S): ServiceMention[];
   /** The day this flow is talking about: a bare time in a reply ("10点") means that day. */
   focusDate?(state: S): LocalDate | null;
   /** The intents this flow itself serves: the same intent mid-flow is an answer, not an interruption. */

@@ -166,6 +166,7 @@ export const en: { [K in keyof typeof zh]: string } = {
   'price.which': 'Which service would you like a price for? E.g. "regular maintenance", "brake pads".',
   'price.intro': 'Estimate for {service} (final after inspection at the workshop):',
   'price.book': 'To book, just tell me when, e.g. "service tomorrow at 10am".',
+  'price.inPassing': 'The price depends on the job: name it (e.g. "how much is a regular service") and I will itemise labour, parts and tax.',
   'cost.labourLine': 'Labour, {name}: {qty} h × {unit}/h = {amount}',
   'cost.partLine': 'Part, {name}: {qty} × {unit} = {amount}',
   'cost.coveredWarranty': ' (warranty covers {amount})',

@@ -167,6 +167,7 @@ export const zh = {
   'price.which': '请问想了解哪个项目的费用？例如“常规保养”、“换刹车片”。',
   'price.intro': '{service}费用估算（以到店检查为准）：',
   'price.book': '需要预约的话，直接告诉我时间即可，例如“明天上午10点做保养”。',
+  'price.inPassing': '费用要看具体项目：说出项目名称（例如“常规保养多少钱”），我给您逐项列出工时、配件和税费。',
   'cost.labourLine': '工时 {name}：{qty}小时 × {unit}/小时 = {amount}',
   'cost.partLine': '配件 {name}：{qty} × {unit} = {amount}',
   'cost.coveredWarranty': '（保修承担 {amount}）',

@@ -211,7 +211,8 @@ export const INTENT_RULES: readonly IntentRule[] = [
     english:
       /\bmy (?:bookings?|appointments?|reservations?)\b|\b(?:check|view|see|show|find|look up|list) (?:my |the )?(?:bookings?|appointments?)\b|\bwhen is my\b|\bwhat time (?:is|was) my\b|\bdo i have (?:a|an|any) (?:booking|appointment)\b|\bdid i book\b|\bbooking (?:status|details)\b|\bam i booked\b|\bstatus of my (?:booking|appointment)\b/,
   },
-  { id: 'my_bookings.reference', intent: 'my_bookings', only: (f) => f.bookingRef !== null },
+  // "book an oil change for SH B77777 tomorrow at 10": a booking verb with a job or a time asks for a new booking.
+  { id: 'my_bookings.reference', intent: 'my_bookings', only: (f) => f.bookingRef !== null, unless: (f, t) => hasBookVerb(t) && (f.services.length > 0 || f.when !== null) },
   {
     id: 'hours.words',
     intent: 'hours',

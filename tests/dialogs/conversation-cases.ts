@@ -108,6 +108,36 @@ export const conversationCases: ConversationCase[] = [
     after: (desk) => expect(desk.bookings[0].status).toBe('CANCELLED'),
   },
   {
+    name: '"多少钱？" at any registration prompt while booking gets the job\'s estimate, then the same question',
+    who: 'new',
+    turns: [
+      { say: '明天上午10点给沪A12345做常规保养', has: ['手机号'] },
+      { say: '多少钱？', has: ['常规保养费用估算', '合计 ¥1,228.31', '我们接着刚才的：', '请输入您的手机号'], hasNot: ['没有找到手机号', '需要预约的话'] },
+      { say: '13812340000', has: ['怎么称呼'] },
+      // Not taken for a name, though a name can be almost any words.
+      { say: '要多少钱', has: ['常规保养费用估算', '怎么称呼'] },
+      { say: '王建国', has: ['车架号'] },
+    ],
+    after: (desk) => expect(desk.customers.at(-1)?.name ?? '王建国').toBe('王建国'),
+  },
+  {
+    name: 'a price question with no job in view says how to ask for one, then the same question',
+    who: 'new',
+    turns: [
+      { say: '我的预约', has: ['手机号'] },
+      { say: '多少钱', has: ['费用要看具体项目', '我们接着刚才的：', '请输入您的手机号'], hasNot: ['没有找到手机号'] },
+      { say: 'how much?', has: ['费用要看具体项目', '请输入您的手机号'], hasNot: ['没有找到手机号'] },
+    ],
+  },
+  {
+    name: 'a booking request in English with a plate the parser cannot read is a booking, not a booking lookup',
+    who: 'new',
+    turns: [
+      { say: 'book an oil change for SH B77777 tomorrow at 10', has: ['To book, I first need to register you'], hasNot: ['To protect your data'] },
+      { say: 'what does it cost?', has: ['Estimate for Oil and filter change', 'total ¥774.05', 'Please enter your mobile number'] },
+    ],
+  },
+  {
     name: '"my bookings" at the price prompt lists the bookings',
     who: 'registered-en',
     turns: [
