@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import { z } from 'zod';
 import type { PrismaClient, RawSql } from '../services/db/client';
-import { identityUpsertPart, touchedIdentity, touchIdentity, type ConversationIdentityInput, type TouchedIdentity } from '../services/customers';
+import { RecentIdentities, touchedIdentity, touchIdentity, type ConversationIdentityInput, type TouchedIdentity } from '../services/customers';
 import { ServiceDesk } from '../services/desk';
 import type { CustomerRef } from '../services/desk/types';
 import { isLocale, localeFromTag, type Locale } from '../services/locale';
@@ -142,6 +142,7 @@ export class AftercareBot extends TeamsActivityHandler {
   readonly turns: TurnStore;
   private readonly limiter: RateLimiter;
   private readonly queue = new ConversationQueue();
+  private readonly identities = new RecentIdentities();
   /** Customer turns only: proactive flows and jobs use the pool's reserve, outside it. */
   readonly gate: TurnGate;
 
@@ -201,7 +202,7 @@ export class AftercareBot extends TeamsActivityHandler {
     const submitted = activity.type === ActivityTypes.Message && !activity.text?.trim() ? cardSubmitSchema.safeParse(activity.value ?? null) : null;
     const card = submitted?.success && activity.replyToId ? { channel: `card:${activity.channelId}`, id: activity.replyToId, by: activity.id ?? `${Date.now()}` } : null;
     const claimed = await this.turns.claim(key, [
-      ...(who ? [(first: number) => identityUpsertPart(who, first)] : []),
+      ...(who ? [this.identities.part(who)] : []),
       ...(card ? [cardClaimPart(card.channel, card.id, card.by)] : []),
     ]);
     const [identityRow, cardRow] = claimed.kind === 'fresh' ? [who ? claimed.riders?.[0] : undefined, card ? claimed.riders?.[who ? 1 : 0] : undefined] : [];

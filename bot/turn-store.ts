@@ -81,7 +81,7 @@ export class TurnStore {
         columns.push(`, ${part.expr} AS "rider${i}"`);
         params.push(...part.params);
       });
-      return { ctes: ctes.join(', '), column: columns.join(''), params };
+      return { ctes: ctes.filter(Boolean).join(', '), column: columns.join(''), params };
     };
     const riderValues = (row: Record<string, unknown> | undefined) => riders.map((_, i) => row?.[`rider${i}`]);
     if (!key.activityId) {

@@ -61,6 +61,54 @@ export function identityUpsertPart(input: ConversationIdentityInput, firstParam:
   };
 }
 
+/** The identity as the upsert's expression returns it, read without writing (null: no such identity). */
+export function identityReadPart(input: Pick<ConversationIdentityInput, 'channel' | 'externalId' | 'conversationKey'>, firstParam: number): StatementPart {
+  const p = (i: number) => `$${firstParam + i}`;
+  return {
+    ctes: '',
+    expr: `(SELECT json_build_object('id', up."id", 'customerId', up."customerId", 'advisorId', up."advisorId",
+              'customerName', c."name", 'customerLocale', c."locale",
+              'inHandoff', EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = ${p(2)} AND h."status" IN ('WAITING', 'ACTIVE')))
+            FROM "ChannelIdentity" up LEFT JOIN "Customer" c ON c."id" = up."customerId"
+           WHERE up."channel" = ${p(0)} AND up."externalId" = ${p(1)})`,
+    params: [input.channel, input.externalId, input.conversationKey],
+  };
+}
+
+/**
+ * Identities this process upserted a moment ago with the same name and conversation reference:
+ * their next messages read the identity instead of writing it again. The write was a fifth of
+ * the claim's database time on every message (bench/README.md, "Results — 2026-11-28 evening"),
+ * and what it keeps current changes rarely: the name and reference are compared here (the
+ * reference without its activity id, which is every message's own), and "last inbound" is
+ * written again once it is a minute old. Another process's write in between leaves a reference
+ * at most a minute stale.
+ */
+export class RecentIdentities {
+  readonly #written = new Map<string, { fingerprint: string; at: number }>();
+
+  constructor(
+    private readonly freshMs = 60_000,
+    private readonly max = 10_000,
+  ) {}
+
+  /** The claim's part for this identity: a read when this process wrote the same a moment ago, else the upsert. */
+  part(input: ConversationIdentityInput): (firstParam: number) => StatementPart {
+    const key = `${input.channel}\u0000${input.externalId}`;
+    const { activityId: _activityId, ...reference } = (input.conversationReference ?? {}) as Record<string, unknown>;
+    const fingerprint = `${plainName(input.displayName)}\u0000${JSON.stringify(reference)}`;
+    const at = input.now.getTime();
+    const known = this.#written.get(key);
+    if (known && known.fingerprint === fingerprint && at - known.at < this.freshMs && at >= known.at) {
+      return (first) => identityReadPart(input, first);
+    }
+    this.#written.delete(key);
+    this.#written.set(key, { fingerprint, at });
+    if (this.#written.size > this.max) this.#written.delete(this.#written.keys().next().value!);
+    return (first) => identityUpsertPart(input, first);
+  }
+}
+
 /** What `identityUpsertPart`'s expression returned. */
 export function touchedIdentity(row: unknown): TouchedIdentity {
   const r = row as { id: string; customerId: string | null; advisorId: string | null; customerName: string | null; customerLocale: string | null; inHandoff: boolean };
