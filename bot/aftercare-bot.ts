@@ -53,6 +53,8 @@ export interface AftercareBotOptions {
   notify?: (identityId: string, text: string) => Promise<void>;
   /** How long a claimed turn is another process's before a redelivery may run it (ms). */
   turnLeaseMs?: number;
+  /** This process is the only one on its database (embedded): turns are leased in memory (TurnStore). */
+  exclusiveDatabase?: boolean;
   /** Messages one chat identity may send per minute before the bot asks them to slow down. */
   messagesPerMinute?: number;
   /** Admission of customer turns (bot/turn-gate.ts); the app derives maxRunning from the database. */
@@ -149,7 +151,7 @@ export class AftercareBot extends TeamsActivityHandler {
   constructor(private readonly options: AftercareBotOptions) {
     super();
     this.now = options.now ?? (() => new Date());
-    this.turns = new TurnStore(options.sql, options.turnLeaseMs);
+    this.turns = new TurnStore(options.sql, options.turnLeaseMs, options.exclusiveDatabase ?? false);
     this.limiter = new RateLimiter(options.messagesPerMinute ?? 30, 60_000);
     this.gate = new TurnGate(options.turnGate);
     this.desk = new ServiceDesk({ prisma: options.prisma, sql: options.sql, shopId: options.shop.id, now: this.now, notify: options.notify });

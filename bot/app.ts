@@ -108,6 +108,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await messenger.send(identityId, text);
     },
     turnLeaseMs: config.turnLeaseMs,
+    exclusiveDatabase: db.engine === 'pglite',
     turnGate: { maxRunning: defaultMaxRunning(db), ...options.turnGate },
   });
   // The embedded database has one process (the lock says so): turns claimed before a crash are nobody's now.

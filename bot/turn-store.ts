@@ -10,6 +10,7 @@
  */
 import type { Activity } from 'botbuilder';
 import type { RawSql, StatementPart } from '../services/db/client';
+import { KEEP_PLAN } from '../services/db/plan-hint';
 import type { ConversationState } from '../dialogs';
 
 export class StateConflictError extends Error {
@@ -44,7 +45,7 @@ export interface TurnKey {
 export const DEFAULT_TURN_LEASE_MS = 30_000;
 
 /** How long "replies sent" marks wait to share one statement. */
-const SENT_BATCH_MS = 50;
+const SENT_BATCH_MS = 250;
 /** How many sent activities a process remembers for answering their redeliveries from memory. */
 const SENT_REMEMBERED = 10_000;
 
@@ -60,9 +61,20 @@ export class TurnStore {
   /** Activities whose replies this process sent, newest last (bounded). */
   private readonly sentHere = new Set<string>();
 
+  /**
+   * Exclusive: this is the only process on its database (the embedded one, whose directory lock
+   * says so). A turn's lease is then held here, in memory, instead of written as a RUNNING row:
+   * the claim is a read and the commit writes the row DONE. What the row protected against,
+   * another process running the activity meanwhile, cannot happen; a crash loses the memory as
+   * it voided the rows (`expireLeases` at start-up). It saved the claim's write on every turn,
+   * the embedded database's most frequent statement (bench/README.md, "Results — 2026-11-28 evening").
+   */
+  private readonly leases = new Map<string, number>();
+
   constructor(
     private readonly sql: Pick<RawSql, 'query'>,
     private readonly leaseMs = DEFAULT_TURN_LEASE_MS,
+    private readonly exclusive = false,
   ) {}
 
   /**
@@ -93,6 +105,7 @@ export class TurnStore {
       const state = rows[0]?.state;
       return { kind: 'fresh', state: state?.data ?? null, version: state?.version ?? null, riders: riderValues(rows[0]) };
     }
+    if (this.exclusive) return this.claimHere(key, key.activityId, ride, riderValues);
     const r = ride(5);
     const rows = await this.sql.query<{
       claimed: number;
@@ -121,6 +134,46 @@ export class TurnStore {
     return { kind: 'busy' };
   }
 
+  /** The claim of an exclusive store: the lease in memory, the activity's row and the state read. */
+  private async claimHere(
+    key: TurnKey,
+    activityId: string,
+    ride: (first: number) => { ctes: string; column: string; params: unknown[] },
+    riderValues: (row: Record<string, unknown> | undefined) => unknown[],
+  ): Promise<Claim & { riders?: unknown[] }> {
+    const id = sentId(key.channel, activityId);
+    const now = Date.now();
+    const held = this.leases.get(id);
+    if (held !== undefined && held > now) return { kind: 'busy' };
+    // Taken before the read: a second delivery arriving meanwhile finds it held.
+    this.leases.set(id, now + this.leaseMs);
+    if (this.leases.size > SENT_REMEMBERED) for (const [k, until] of this.leases) if (until <= now) this.leases.delete(k);
+    try {
+      const r = ride(4);
+      const rows = await this.sql.query<{
+        existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
+        state: { data: ConversationState; version: number } | null;
+      }>(
+        `${r.ctes ? `WITH ${r.ctes} ` : KEEP_PLAN}SELECT
+                (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
+                  WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
+                (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"${r.column}`,
+        [key.channel, activityId, key.stateKey, ...r.params],
+      );
+      const row = rows[0];
+      // A RUNNING row is a lease of a process that is gone (written before the store was exclusive).
+      if (row.existing?.status === 'DONE') {
+        this.leases.delete(id);
+        if (row.existing.replies && row.existing.sending) return { kind: 'busy' };
+        return { kind: 'done', replies: row.existing.replies ?? [] };
+      }
+      return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, riders: riderValues(row) };
+    } catch (error) {
+      this.leases.delete(id);
+      throw error;
+    }
+  }
+
   /**
    * Saves the state (only if nobody else changed it since `version` was read) and marks the
    * activity DONE with its replies — both or neither.
@@ -138,22 +191,33 @@ export class TurnStore {
            WHERE "BotState"."version" = $3
          RETURNING "version"
        ),
-       done AS (
-         UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $7 * interval '1 millisecond', "replies" = $6::jsonb
-          WHERE "channel" = $4 AND "activityId" = $5 AND EXISTS (SELECT 1 FROM saved)
+       done AS (${
+         this.exclusive
+           ? `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil", "replies")
+         SELECT $4, $5, now(), 'DONE', now() + $7 * interval '1 millisecond', $6::jsonb WHERE $5 <> '' AND EXISTS (SELECT 1 FROM saved)
+         ON CONFLICT ("channel", "activityId") DO UPDATE SET "status" = 'DONE', "leaseUntil" = EXCLUDED."leaseUntil", "replies" = EXCLUDED."replies"`
+           : `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $7 * interval '1 millisecond', "replies" = $6::jsonb
+          WHERE "channel" = $4 AND "activityId" = $5 AND EXISTS (SELECT 1 FROM saved)`
+       }
          RETURNING 1
        )
        SELECT (SELECT "version" FROM saved) AS "version", (SELECT count(*) FROM done) AS "done"`,
       [key.stateKey, JSON.stringify(state ?? {}), version, key.channel, key.activityId ?? '', JSON.stringify(replies), this.leaseMs],
     );
     if (rows[0]?.version == null) throw new StateConflictError(key.stateKey);
+    if (key.activityId) this.leases.delete(sentId(key.channel, key.activityId));
   }
 
   private async markDone(key: TurnKey, replies: Array<Partial<Activity>>): Promise<void> {
     await this.sql.query(
-      `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $4 * interval '1 millisecond', "replies" = $3::jsonb WHERE "channel" = $1 AND "activityId" = $2`,
+      this.exclusive
+        ? `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil", "replies")
+           VALUES ($1, $2, now(), 'DONE', now() + $4 * interval '1 millisecond', $3::jsonb)
+           ON CONFLICT ("channel", "activityId") DO UPDATE SET "status" = 'DONE', "leaseUntil" = EXCLUDED."leaseUntil", "replies" = EXCLUDED."replies"`
+        : `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $4 * interval '1 millisecond', "replies" = $3::jsonb WHERE "channel" = $1 AND "activityId" = $2`,
       [key.channel, key.activityId, JSON.stringify(replies), this.leaseMs],
     );
+    this.leases.delete(sentId(key.channel, key.activityId!));
   }
 
   /**
@@ -212,6 +276,8 @@ export class TurnStore {
   /** The turn failed: let a redelivery of this activity run it at once. */
   async release(key: TurnKey): Promise<void> {
     if (!key.activityId) return;
+    this.leases.delete(sentId(key.channel, key.activityId));
+    if (this.exclusive) return;
     await this.sql.query(`DELETE FROM "ProcessedActivity" WHERE "channel" = $1 AND "activityId" = $2 AND "status" = 'RUNNING'`, [key.channel, key.activityId]);
   }
 
