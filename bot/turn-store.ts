@@ -1,6 +1,7 @@
 /**
  * Where a turn is claimed and committed. A turn counts as handled only when its effects are
- * stored: the activity is claimed RUNNING with a lease, the dialogs run (their bookings carry
+ * stored: the activity is claimed RUNNING with a lease (held in memory instead on an exclusive
+ * database, see `leases`), the dialogs run (their bookings carry
  * the activity as an idempotency key), and one statement then saves the conversation state
  * and marks the activity DONE together with the replies it produced — only then are the
  * replies sent. A crash anywhere before that lets the channel's redelivery run the turn again
