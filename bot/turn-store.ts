@@ -55,6 +55,40 @@ function sentId(channel: string, activityId: string): string {
   return `${channel}\u0000${activityId}`;
 }
 
+/** Leases an exclusive store holds before it drops the expired ones (a turn normally ends its own). */
+const LEASES_KEPT = 10_000;
+
+type ExistingRow = { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
+type StateRow = { data: ConversationState; version: number } | null;
+
+/** The conversation state and its version, as a column (`$n` is the state key). */
+const stateColumn = (keyParam: string) =>
+  `(SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = ${keyParam}) AS "state"`;
+
+/** The activity's row as the claim reads it ($1 channel, $2 activity id). */
+const EXISTING_COLUMN = `(SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
+                WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing"`;
+
+/** A redelivery of an activity already DONE: busy while its process still sends the replies, else done. */
+function alreadyDone(existing: ExistingRow): Claim | null {
+  if (existing?.status !== 'DONE') return null;
+  if (existing.replies && existing.sending) return { kind: 'busy' };
+  return { kind: 'done', replies: existing.replies ?? [] };
+}
+
+/**
+ * Marks the activity DONE with its replies when `onlyIf` holds: an update of the row its claim
+ * wrote or, in an exclusive store (whose claim writes nothing), the activity's first row.
+ */
+function markDoneSql(exclusive: boolean, p: { channel: string; activityId: string; replies: string; leaseMs: string }, onlyIf: string): string {
+  return exclusive
+    ? `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil", "replies")
+         SELECT ${p.channel}, ${p.activityId}, now(), 'DONE', now() + ${p.leaseMs} * interval '1 millisecond', ${p.replies}::jsonb WHERE ${p.activityId} <> '' AND ${onlyIf}
+         ON CONFLICT ("channel", "activityId") DO UPDATE SET "status" = 'DONE', "leaseUntil" = EXCLUDED."leaseUntil", "replies" = EXCLUDED."replies"`
+    : `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + ${p.leaseMs} * interval '1 millisecond', "replies" = ${p.replies}::jsonb
+        WHERE "channel" = ${p.channel} AND "activityId" = ${p.activityId} AND ${onlyIf}`;
+}
+
 export class TurnStore {
   private readonly sentBatch = new Map<string, { channel: string; activityId: string }>();
   private sentFlush: Promise<void> | null = null;
@@ -99,8 +133,8 @@ export class TurnStore {
     const riderValues = (row: Record<string, unknown> | undefined) => riders.map((_, i) => row?.[`rider${i}`]);
     if (!key.activityId) {
       const r = ride(2);
-      const rows = await this.sql.query<{ state: { data: ConversationState; version: number } | null }>(
-        `${r.ctes ? `WITH ${r.ctes} ` : ''}SELECT (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $1) AS "state"${r.column}`,
+      const rows = await this.sql.query<{ state: StateRow }>(
+        `${r.ctes ? `WITH ${r.ctes} ` : ''}SELECT ${stateColumn('$1')}${r.column}`,
         [key.stateKey, ...r.params],
       );
       const state = rows[0]?.state;
@@ -108,11 +142,7 @@ export class TurnStore {
     }
     if (this.exclusive) return this.claimHere(key, key.activityId, ride, riderValues);
     const r = ride(5);
-    const rows = await this.sql.query<{
-      claimed: number;
-      existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
-      state: { data: ConversationState; version: number } | null;
-    }>(
+    const rows = await this.sql.query<{ claimed: number; existing: ExistingRow; state: StateRow }>(
       `WITH claim AS (
          INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil")
          VALUES ($1, $2, now(), 'RUNNING', now() + $4 * interval '1 millisecond')
@@ -121,18 +151,13 @@ export class TurnStore {
            WHERE "ProcessedActivity"."status" = 'RUNNING' AND "ProcessedActivity"."leaseUntil" < now()
          RETURNING 1
        )${r.ctes ? `, ${r.ctes}` : ''}
-       SELECT (SELECT count(*)::int FROM claim) AS "claimed",
-              (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
-                WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
-              (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"${r.column}`,
+       SELECT (SELECT count(*)::int FROM claim) AS "claimed", ${EXISTING_COLUMN}, ${stateColumn('$3')}${r.column}`,
       [key.channel, key.activityId, key.stateKey, this.leaseMs, ...r.params],
     );
     const row = rows[0];
     if (row.claimed === 1) return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, riders: riderValues(row) };
-    // Committed and its process still within the lease: it is sending the replies right now.
-    if (row.existing?.status === 'DONE' && row.existing.replies && row.existing.sending) return { kind: 'busy' };
-    if (row.existing?.status === 'DONE') return { kind: 'done', replies: row.existing.replies ?? [] };
-    return { kind: 'busy' };
+    // Not claimed and not done: another process holds its lease.
+    return alreadyDone(row.existing) ?? { kind: 'busy' };
   }
 
   /** The claim of an exclusive store: the lease in memory, the activity's row and the state read. */
@@ -148,25 +173,19 @@ export class TurnStore {
     if (held !== undefined && held > now) return { kind: 'busy' };
     // Taken before the read: a second delivery arriving meanwhile finds it held.
     this.leases.set(id, now + this.leaseMs);
-    if (this.leases.size > SENT_REMEMBERED) for (const [k, until] of this.leases) if (until <= now) this.leases.delete(k);
+    if (this.leases.size > LEASES_KEPT) for (const [k, until] of this.leases) if (until <= now) this.leases.delete(k);
     try {
       const r = ride(4);
-      const rows = await this.sql.query<{
-        existing: { status: string; replies: Array<Partial<Activity>> | null; sending: boolean | null } | null;
-        state: { data: ConversationState; version: number } | null;
-      }>(
-        `${r.ctes ? `WITH ${r.ctes} ` : KEEP_PLAN}SELECT
-                (SELECT json_build_object('status', p."status", 'replies', p."replies", 'sending', p."leaseUntil" > now()) FROM "ProcessedActivity" p
-                  WHERE p."channel" = $1 AND p."activityId" = $2) AS "existing",
-                (SELECT json_build_object('data', b."data", 'version', b."version") FROM "BotState" b WHERE b."key" = $3) AS "state"${r.column}`,
+      const rows = await this.sql.query<{ existing: ExistingRow; state: StateRow }>(
+        `${r.ctes ? `WITH ${r.ctes} ` : KEEP_PLAN}SELECT ${EXISTING_COLUMN}, ${stateColumn('$3')}${r.column}`,
         [key.channel, activityId, key.stateKey, ...r.params],
       );
       const row = rows[0];
       // A RUNNING row is a lease of a process that is gone (written before the store was exclusive).
-      if (row.existing?.status === 'DONE') {
+      const done = alreadyDone(row.existing);
+      if (done) {
         this.leases.delete(id);
-        if (row.existing.replies && row.existing.sending) return { kind: 'busy' };
-        return { kind: 'done', replies: row.existing.replies ?? [] };
+        return done;
       }
       return { kind: 'fresh', state: row.state?.data ?? null, version: row.state?.version ?? null, riders: riderValues(row) };
     } catch (error) {
@@ -192,14 +211,8 @@ export class TurnStore {
            WHERE "BotState"."version" = $3
          RETURNING "version"
        ),
-       done AS (${
-         this.exclusive
-           ? `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil", "replies")
-         SELECT $4, $5, now(), 'DONE', now() + $7 * interval '1 millisecond', $6::jsonb WHERE $5 <> '' AND EXISTS (SELECT 1 FROM saved)
-         ON CONFLICT ("channel", "activityId") DO UPDATE SET "status" = 'DONE', "leaseUntil" = EXCLUDED."leaseUntil", "replies" = EXCLUDED."replies"`
-           : `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $7 * interval '1 millisecond', "replies" = $6::jsonb
-          WHERE "channel" = $4 AND "activityId" = $5 AND EXISTS (SELECT 1 FROM saved)`
-       }
+       done AS (
+         ${markDoneSql(this.exclusive, { channel: '$4', activityId: '$5', replies: '$6', leaseMs: '$7' }, 'EXISTS (SELECT 1 FROM saved)')}
          RETURNING 1
        )
        SELECT (SELECT "version" FROM saved) AS "version", (SELECT count(*) FROM done) AS "done"`,
@@ -210,14 +223,12 @@ export class TurnStore {
   }
 
   private async markDone(key: TurnKey, replies: Array<Partial<Activity>>): Promise<void> {
-    await this.sql.query(
-      this.exclusive
-        ? `INSERT INTO "ProcessedActivity" ("channel", "activityId", "processedAt", "status", "leaseUntil", "replies")
-           VALUES ($1, $2, now(), 'DONE', now() + $4 * interval '1 millisecond', $3::jsonb)
-           ON CONFLICT ("channel", "activityId") DO UPDATE SET "status" = 'DONE', "leaseUntil" = EXCLUDED."leaseUntil", "replies" = EXCLUDED."replies"`
-        : `UPDATE "ProcessedActivity" SET "status" = 'DONE', "leaseUntil" = now() + $4 * interval '1 millisecond', "replies" = $3::jsonb WHERE "channel" = $1 AND "activityId" = $2`,
-      [key.channel, key.activityId, JSON.stringify(replies), this.leaseMs],
-    );
+    await this.sql.query(markDoneSql(this.exclusive, { channel: '$1', activityId: '$2', replies: '$3', leaseMs: '$4' }, 'true'), [
+      key.channel,
+      key.activityId,
+      JSON.stringify(replies),
+      this.leaseMs,
+    ]);
     this.leases.delete(sentId(key.channel, key.activityId!));
   }
 

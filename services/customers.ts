@@ -34,6 +34,14 @@ export function newId(): string {
   return `c${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 }
 
+/** Who wrote, as `touchedIdentity` reads it, from `source` (aliased `up`): one identity row. */
+function identityColumn(source: string, where: string, conversationKeyParam: string): string {
+  return `(SELECT json_build_object('id', up."id", 'customerId', up."customerId", 'advisorId', up."advisorId",
+              'customerName', c."name", 'customerLocale', c."locale",
+              'inHandoff', EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = ${conversationKeyParam} AND h."status" IN ('WAITING', 'ACTIVE')))
+            FROM ${source} LEFT JOIN "Customer" c ON c."id" = up."customerId" ${where})`;
+}
+
 /**
  * Records who wrote and how to reach them later, and answers who they are. It runs on every
  * inbound message (it was seven round trips), so it is one CTE that rides with the claim.
@@ -52,10 +60,7 @@ export function identityUpsertPart(input: ConversationIdentityInput, firstParam:
         "updatedAt" = EXCLUDED."updatedAt"
       RETURNING "id", "customerId", "advisorId"
     )`,
-    expr: `(SELECT json_build_object('id', up."id", 'customerId', up."customerId", 'advisorId', up."advisorId",
-              'customerName', c."name", 'customerLocale', c."locale",
-              'inHandoff', EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = ${p(6)} AND h."status" IN ('WAITING', 'ACTIVE')))
-            FROM identity_up up LEFT JOIN "Customer" c ON c."id" = up."customerId")`,
+    expr: identityColumn('identity_up up', '', p(6)),
     // Stored plain: the name reaches advisors' task lists and pushes, where markup would become links.
     params: [newId(), input.channel, input.externalId, plainName(input.displayName), reference, input.now, input.conversationKey],
   };
@@ -66,11 +71,7 @@ export function identityReadPart(input: Pick<ConversationIdentityInput, 'channel
   const p = (i: number) => `$${firstParam + i}`;
   return {
     ctes: '',
-    expr: `(SELECT json_build_object('id', up."id", 'customerId', up."customerId", 'advisorId', up."advisorId",
-              'customerName', c."name", 'customerLocale', c."locale",
-              'inHandoff', EXISTS (SELECT 1 FROM "Handoff" h WHERE h."conversationKey" = ${p(2)} AND h."status" IN ('WAITING', 'ACTIVE')))
-            FROM "ChannelIdentity" up LEFT JOIN "Customer" c ON c."id" = up."customerId"
-           WHERE up."channel" = ${p(0)} AND up."externalId" = ${p(1)})`,
+    expr: identityColumn('"ChannelIdentity" up', `WHERE up."channel" = ${p(0)} AND up."externalId" = ${p(1)}`, p(2)),
     params: [input.channel, input.externalId, input.conversationKey],
   };
 }

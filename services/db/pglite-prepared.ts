@@ -15,7 +15,7 @@ import type { PGliteLike } from './pglite-thread';
  *
  * Statements that write keep their plan, and reads whose text starts with KEEP_PLAN
  * (services/db/plan-hint.ts). Those are the turn's claim and commit, the booking's read and
- * write, the parts reserved: big statements whose planning was most of their cost, and which find
+ * write, registration's lookup: statements whose planning was most of their cost, and which find
  * their rows by key, so one plan serves every value. Other reads are planned for their values
  * every time: a plan made once for any values cannot know that a range of dates is two days,
  * and the bench's slot search went 1.4× → 2.7× slower against a 10,000-booking book with them.
@@ -180,8 +180,8 @@ export class PreparedStatements {
       const serializer = serializers[statement.paramTypes[i]];
       return serializer ? serializer(value) : String(value);
     });
-    // A read is parsed again and planned for its values every time (as the unnamed statement, with
-    // the types described when it was first seen); see the class comment for why writes are not.
+    // A statement that does not keep its plan is parsed again and planned for its values every time
+    // (as the unnamed statement, with the types described when it was first seen); see the class comment.
     const head = statement.keepsPlan
       ? [serialize.bind({ statement: statement.name, values })]
       : [serialize.parse({ text: sql, types: statement.paramTypes }), serialize.bind({ values })];

@@ -84,9 +84,25 @@ function rebuildError(error: SerializedError): Error {
 const JSON_TYPES = [types.JSON, types.JSONB];
 const JSON_PARSERS: ParserOptions = { [types.JSON]: (text: string) => JSON.parse(text), [types.JSONB]: (text: string) => JSON.parse(text) };
 
+/**
+ * The parsers this side applies and the type ids the worker leaves as text, worked out once per
+ * caller's parser set (pglite-prisma-adapter passes the same object with every query), as the
+ * worker merges its own (services/db/pglite-prepared.ts).
+ */
+const callerTypes = new WeakMap<ParserOptions, { parsers: ParserOptions; textTypes: number[] }>();
+function textColumns(callerParsers: ParserOptions | undefined): { parsers: ParserOptions; textTypes: number[] } {
+  if (!callerParsers) return { parsers: JSON_PARSERS, textTypes: JSON_TYPES };
+  let known = callerTypes.get(callerParsers);
+  if (!known) {
+    known = { parsers: { ...JSON_PARSERS, ...callerParsers }, textTypes: [...new Set([...JSON_TYPES, ...Object.keys(callerParsers).map(Number)])] };
+    callerTypes.set(callerParsers, known);
+  }
+  return known;
+}
+
 /** Applies the caller's parsers (or JSON's) to the columns the worker left as text. */
 function parseText(result: Results, callerParsers: ParserOptions | undefined, rowMode: QueryOptions['rowMode']): Results {
-  const parsers = callerParsers ? { ...JSON_PARSERS, ...callerParsers } : JSON_PARSERS;
+  const { parsers } = textColumns(callerParsers);
   // PGlite calls a parser with the type id too (its ParserOptions type shows one argument).
   type Parse = (text: string, typeId: number) => unknown;
   const columns = result.fields
@@ -112,7 +128,7 @@ function wireOptions(options: QueryOptions | undefined): Pick<Common, 'rowMode' 
   return {
     rowMode: options.rowMode,
     paramTypes: options.paramTypes,
-    textTypes: options.parsers ? [...new Set([...JSON_TYPES, ...Object.keys(options.parsers).map(Number)])] : JSON_TYPES,
+    textTypes: textColumns(options.parsers).textTypes,
   };
 }
 

@@ -76,11 +76,12 @@ const defaultLookup: Lookup = (hostname, options, callback) => dns.lookup(hostna
 /** A counting semaphore: connector calls in flight to one conversation. */
 class Limiter {
   private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  /** Nothing in flight or waiting: its conversation's entry can go. */
   get idle(): boolean {
     return this.active === 0 && this.waiting.length === 0;
   }
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly limit: number) {}
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
